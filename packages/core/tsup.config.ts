@@ -1,0 +1,6 @@
+import { defineHealthTsup } from '../../tsup.config.base.js';
+
+export default defineHealthTsup({
+  index: 'src/index.ts',
+  node: 'src/node.ts',
+});
