@@ -1,0 +1,55 @@
+/**
+ * @health/core/node — the one Node writer: turns an `IncomingMessage` into the seam's request
+ * and the seam's response into `ServerResponse` calls. Used by Express, Nest-on-Express and
+ * plain `node:http` servers, so none of them hand-roll headers or HEAD.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Health } from './health.js';
+import type { HealthResponse } from './response.js';
+
+const INTERNAL_ERROR: HealthResponse = {
+  status: 500,
+  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': '17' },
+  body: '{"status":"DOWN"}',
+};
+
+/** Writes a seam response to a Node response. */
+export function sendNodeResponse(res: ServerResponse, response: HealthResponse): void {
+  if (res.headersSent) return;
+  res.writeHead(response.status, response.headers as Record<string, string>);
+  res.end(response.body);
+}
+
+/**
+ * Answers `req` if it is a health route and returns true; returns false (writing nothing) so
+ * the caller passes the request on. `path` defaults to `req.url` (Express gives the path
+ * relative to the router's mount point there).
+ */
+export function handleNodeRequest(health: Health, req: IncomingMessage, res: ServerResponse, path = req.url ?? '/'): boolean {
+  const pending = health.handle({ method: req.method ?? 'GET', path, headers: req.headers });
+  if (pending === undefined) return false;
+  pending.then(
+    (response) => sendNodeResponse(res, response),
+    () => sendNodeResponse(res, INTERNAL_ERROR),
+  );
+  return true;
+}
+
+/**
+ * A `node:http` request listener: health routes answered by `health`, everything else by
+ * `fallback` (404 when omitted).
+ * @example
+ * const server = http.createServer(createNodeListener(health, app));
+ * health.addServer(server);
+ */
+export function createNodeListener(
+  health: Health,
+  fallback?: (req: IncomingMessage, res: ServerResponse) => void,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    if (handleNodeRequest(health, req, res)) return;
+    if (fallback) return fallback(req, res);
+    res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+    res.end('{"error":"Not Found"}');
+  };
+}
