@@ -27,7 +27,8 @@ export function defineHealthTsup(entries: HealthEntries, overrides: Options = {}
     target: 'node20',
     platform: 'node',
     treeshake: true,
-    splitting: false,
+    // Shared chunks: one copy of core internals per format even with several entries.
+    splitting: true,
     shims: false,
     // tsup 9 strips `node:` by default; keep the specifiers as written.
     removeNodeProtocol: false,
