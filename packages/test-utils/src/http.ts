@@ -1,0 +1,42 @@
+/**
+ * A tiny real HTTP client for tests (node:http), with explicit control over keep-alive,
+ * so tests can see `Connection` headers and socket reuse exactly as a load balancer would.
+ */
+import http from 'node:http';
+
+export interface HttpResult {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  /** Milliseconds from request to the end of the response. */
+  ms: number;
+}
+
+export function httpRequest(
+  url: string,
+  options: { method?: string; headers?: http.OutgoingHttpHeaders; agent?: http.Agent | false; timeout?: number } = {},
+): Promise<HttpResult> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers, agent: options.agent ?? false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+            ms: performance.now() - started,
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.setTimeout(options.timeout ?? 10_000, () => req.destroy(new Error(`request to ${url} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}

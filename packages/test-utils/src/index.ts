@@ -1,0 +1,2 @@
+export { type AdapterHarness, type HarnessOptions, type MakeHarness, runAdapterConformance } from './conformance.js';
+export { type HttpResult, httpRequest } from './http.js';
