@@ -16,6 +16,11 @@ export const repoRoot = fileURLToPath(new URL('.', import.meta.url));
  * so tests never need a build. `@health/core/node` -> `packages/core/src/node.ts`.
  */
 export const healthAliases: Alias[] = [
+  // Private example packages live in examples/<name> (`@health/example-shared-checks`).
+  {
+    find: /^@health\/example-([a-z0-9-]+)$/,
+    replacement: `${repoRoot}examples/$1/src/index.ts`,
+  },
   {
     find: /^@health\/([a-z0-9-]+)\/([a-z0-9-]+)$/,
     replacement: `${repoRoot}packages/$1/src/$2.ts`,
