@@ -51,7 +51,10 @@ export function serviceChecks({ db }: ServiceDependencies): CheckDefinition[] {
       check: async () => {
         const started = performance.now();
         await db.query('SELECT 1');
-        return { status: 'UP', details: { kind: db.kind, latencyMs: Math.round(performance.now() - started) } };
+        return {
+          status: 'UP',
+          details: { kind: db.kind, latencyMs: Math.round(performance.now() - started) },
+        };
       },
     },
     {

@@ -27,6 +27,7 @@ export interface CheckOutcome {
  * What a check function may return: nothing or `true` (UP), `false` (DOWN), or a
  * {@link CheckOutcome}. Throwing or rejecting is a DOWN result, never a crash.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: lets `async () => {}` be a check
 export type CheckReturn = void | undefined | boolean | CheckOutcome;
 
 export type CheckFunction = (context: CheckContext) => CheckReturn | Promise<CheckReturn>;

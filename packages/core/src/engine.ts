@@ -87,7 +87,10 @@ export class CheckRunner {
       this.timer = setTimeout(this.tick, this.check.interval);
       this.timer.unref?.();
     };
-    if (this.executing) return next();
+    if (this.executing) {
+      next();
+      return;
+    }
     (this.inFlight ?? this.run()).then(next);
   };
 

@@ -25,7 +25,7 @@ export function isHealthError(value: unknown): value is HealthError {
   return (
     value instanceof Error &&
     typeof (value as { code?: unknown }).code === 'string' &&
-    ((value as unknown as { code: string }).code).startsWith('HEALTH_')
+    (value as unknown as { code: string }).code.startsWith('HEALTH_')
   );
 }
 

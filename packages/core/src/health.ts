@@ -12,17 +12,23 @@ import {
   type HealthRequest,
   SHUTDOWN_DEFAULTS,
   type ShutdownSignal,
-  validateOptions,
   type Visibility,
+  validateOptions,
 } from './options.js';
-import { type Exposure, type HealthResponse, METHOD_NOT_ALLOWED, type ProbeEvaluation, ResponseBuilder } from './response.js';
+import {
+  type Exposure,
+  type HealthResponse,
+  METHOD_NOT_ALLOWED,
+  type ProbeEvaluation,
+  ResponseBuilder,
+} from './response.js';
 import { askClientsToClose, closeServer, type NodeServerLike } from './server.js';
 import {
   type CheckProbe,
   type LifecycleState,
   PROBE_CHECKS,
-  type Probe,
   PROBES,
+  type Probe,
   STATUS_TABLE,
   type StateChange,
   TRANSITIONS,
@@ -40,7 +46,11 @@ export function createHealth(options: HealthOptions = {}): Health {
 
 /** True for a {@link Health} instance (works across ESM/CJS copies of core). */
 export function isHealth(value: unknown): value is Health {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[BRAND] === true
+  );
 }
 
 /**
@@ -66,7 +76,9 @@ export class Health {
   private readonly hooks: { name: string; hook: ShutdownHook }[] = [];
   private readonly cleanups: (() => void)[] = [];
   private shutdownRun: Promise<number> | undefined;
-  private readonly shutdownOptions: Required<Omit<NonNullable<HealthOptions['shutdown']>, 'gracePeriod' | 'drainDelay' | 'signals'>> & {
+  private readonly shutdownOptions: Required<
+    Omit<NonNullable<HealthOptions['shutdown']>, 'gracePeriod' | 'drainDelay' | 'signals'>
+  > & {
     drainDelay: number;
     signals: readonly ShutdownSignal[];
   };
@@ -79,7 +91,8 @@ export class Health {
     this.responses = new ResponseBuilder(options.format ?? 'simple');
     this.current = options.startReady ? 'UP' : 'STARTING';
     const shutdown = options.shutdown ?? {};
-    const signals = shutdown.signals === true ? (['SIGTERM', 'SIGINT'] as const) : shutdown.signals || [];
+    const signals =
+      shutdown.signals === true ? (['SIGTERM', 'SIGINT'] as const) : shutdown.signals || [];
     this.shutdownOptions = {
       signals,
       drainDelay: drainDelayMs(shutdown.drainDelay),
@@ -88,13 +101,17 @@ export class Health {
       exit: shutdown.exit ?? signals.length > 0,
     };
     const { drainDelay, serverCloseTimeout, hookTimeout } = this.shutdownOptions;
-    if (shutdown.gracePeriod !== undefined && drainDelay + serverCloseTimeout + hookTimeout > shutdown.gracePeriod) {
+    if (
+      shutdown.gracePeriod !== undefined &&
+      drainDelay + serverCloseTimeout + hookTimeout > shutdown.gracePeriod
+    ) {
       this.logger.warn(
         `shutdown may not fit the platform's grace period: drainDelay ${drainDelay} ms + serverCloseTimeout ${serverCloseTimeout} ms + hookTimeout ${hookTimeout} ms > gracePeriod ${shutdown.gracePeriod} ms; the process may be killed mid-shutdown`,
       );
     }
     for (const probe of PROBES) this.byProbe.set(probe, []);
-    options.checks?.forEach((check, index) => this.addCheckAt(check, `checks[${index}]`));
+    for (const [index, check] of (options.checks ?? []).entries())
+      this.addCheckAt(check, `checks[${index}]`);
     for (const signal of signals) this.listenProcess(signal, this.onSignal);
     if (options.trapUncaughtErrors) this.listenProcess('uncaughtException', this.onUncaught);
   }
@@ -134,7 +151,8 @@ export class Health {
     if (reason !== undefined) change.reason = reason;
     if (error !== undefined) change.error = error;
     this.logger.info(`state ${from} -> ${to}${reason ? ` (${reason})` : ''}`);
-    if (to === 'STOPPING') for (const server of this.servers) this.cleanups.push(askClientsToClose(server));
+    if (to === 'STOPPING')
+      for (const server of this.servers) this.cleanups.push(askClientsToClose(server));
     for (const listener of this.listeners) {
       try {
         listener(change);
@@ -180,7 +198,12 @@ export class Health {
   /** The current result of one check (cached, shared in-flight, or a new run). */
   async checkResult(name: string): Promise<CheckResult> {
     const runner = this.runners.get(name);
-    if (!runner) throw optionError('@health/core', 'name', `does not name a registered check: ${JSON.stringify(name)}`);
+    if (!runner)
+      throw optionError(
+        '@health/core',
+        'name',
+        `does not name a registered check: ${JSON.stringify(name)}`,
+      );
     return runner.result();
   }
 
@@ -216,12 +239,16 @@ export class Health {
     const q = raw.indexOf('?');
     const probe = this.routes.get(q === -1 ? raw : raw.slice(0, q));
     if (probe === undefined) return undefined;
-    const method = request.method.length === 3 || request.method.length === 4 ? request.method.toUpperCase() : '';
+    const method =
+      request.method.length === 3 || request.method.length === 4
+        ? request.method.toUpperCase()
+        : '';
     if (method !== 'GET' && method !== 'HEAD') return Promise.resolve(METHOD_NOT_ALLOWED);
     const head = method === 'HEAD';
     const exposure = this.exposure(request);
     const evaluation = this.evaluateNow(probe);
-    if (!('then' in evaluation)) return Promise.resolve(this.responses.build(evaluation, exposure, head));
+    if (!('then' in evaluation))
+      return Promise.resolve(this.responses.build(evaluation, exposure, head));
     return evaluation.then((e) => this.responses.build(e, exposure, head));
   }
 
@@ -242,7 +269,11 @@ export class Health {
 
   /** Registers a `node:http`/`https` server to close gracefully on shutdown. */
   addServer(server: NodeServerLike): this {
-    if (!server || typeof server.close !== 'function' || typeof server.prependListener !== 'function') {
+    if (
+      !server ||
+      typeof server.close !== 'function' ||
+      typeof server.prependListener !== 'function'
+    ) {
       throw optionError('@health/core', 'server', 'must be a node:http or node:https Server');
     }
     if (this.servers.has(server)) return this;
@@ -253,7 +284,8 @@ export class Health {
 
   /** Registers a hook that runs after servers closed (close pools, flush queues), in registration order. */
   onShutdown(name: string, hook: ShutdownHook): this {
-    if (typeof hook !== 'function') throw optionError('@health/core', `onShutdown("${name}")`, 'needs a function');
+    if (typeof hook !== 'function')
+      throw optionError('@health/core', `onShutdown("${name}")`, 'needs a function');
     this.hooks.push({ name, hook });
     return this;
   }
@@ -286,11 +318,20 @@ export class Health {
     if (this.current !== 'STOPPING' && this.current !== 'DOWN') this.transition('STOPPING', reason);
     this.logger.info(`shutdown: STOPPING (${reason}); draining for ${drainDelay} ms`);
     if (drainDelay > 0) await new Promise((resolve) => setTimeout(resolve, drainDelay));
-    this.logger.info(`shutdown: drain done at ${elapsed()} ms; closing ${this.servers.size} server(s)`);
-    const closed = await Promise.all([...this.servers].map((server) => closeServer(server, serverCloseTimeout)));
+    this.logger.info(
+      `shutdown: drain done at ${elapsed()} ms; closing ${this.servers.size} server(s)`,
+    );
+    const closed = await Promise.all(
+      [...this.servers].map((server) => closeServer(server, serverCloseTimeout)),
+    );
     const graceful = closed.every(Boolean);
-    if (!graceful) this.logger.warn(`shutdown: in-flight requests did not finish within ${serverCloseTimeout} ms; connections were closed forcibly`);
-    this.logger.info(`shutdown: servers closed at ${elapsed()} ms; running ${this.hooks.length} hook(s)`);
+    if (!graceful)
+      this.logger.warn(
+        `shutdown: in-flight requests did not finish within ${serverCloseTimeout} ms; connections were closed forcibly`,
+      );
+    this.logger.info(
+      `shutdown: servers closed at ${elapsed()} ms; running ${this.hooks.length} hook(s)`,
+    );
     const hooksOk = await this.runHooks(hookTimeout);
     this.close();
     if (this.current !== 'DOWN') this.transition('DOWN', reason);
@@ -316,7 +357,9 @@ export class Health {
           await hook({ signal: controller.signal });
         } catch (error) {
           ok = false;
-          this.logger.error(`shutdown: hook "${name}" failed: ${error instanceof Error ? error.message : String(error)}`);
+          this.logger.error(
+            `shutdown: hook "${name}" failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       }
       return ok;
@@ -325,7 +368,9 @@ export class Health {
     clearTimeout(timer);
     if (outcome === 'timeout') {
       controller.abort(new Error(`shutdown hooks exceeded ${bound} ms`));
-      this.logger.error(`shutdown: hook "${current}" did not finish within the ${bound} ms hook timeout; giving up on it`);
+      this.logger.error(
+        `shutdown: hook "${current}" did not finish within the ${bound} ms hook timeout; giving up on it`,
+      );
       return false;
     }
     return outcome;
@@ -336,7 +381,10 @@ export class Health {
   private addCheckAt(definition: CheckDefinition, where: string): this {
     const check = normalizeCheck(definition, where);
     if (this.runners.has(check.name)) {
-      throw healthError('HEALTH_DUPLICATE_CHECK', `@health/core: a check named "${check.name}" is already registered; check names must be unique`);
+      throw healthError(
+        'HEALTH_DUPLICATE_CHECK',
+        `@health/core: a check named "${check.name}" is already registered; check names must be unique`,
+      );
     }
     const runner = new CheckRunner(check, Date.now);
     this.runners.set(check.name, runner);
@@ -350,13 +398,18 @@ export class Health {
       const wanted = PROBE_CHECKS[probe] as readonly CheckProbe[];
       this.byProbe.set(
         probe,
-        [...this.runners.values()].filter((runner) => runner.check.probes.some((p) => wanted.includes(p))),
+        [...this.runners.values()].filter((runner) =>
+          runner.check.probes.some((p) => wanted.includes(p)),
+        ),
       );
     }
   }
 
-  // biome-ignore lint/suspicious/noExplicitAny: process listeners take event-specific arguments
-  private listenProcess(event: ShutdownSignal | 'uncaughtException', listener: (...args: any[]) => void): void {
+  private listenProcess(
+    event: ShutdownSignal | 'uncaughtException',
+    // biome-ignore lint/suspicious/noExplicitAny: process listeners take event-specific arguments
+    listener: (...args: any[]) => void,
+  ): void {
     process.on(event, listener);
     this.cleanups.push(() => process.removeListener(event, listener));
   }
@@ -371,7 +424,9 @@ export class Health {
   };
 
   private readonly onUncaught = (error: Error): void => {
-    this.logger.error(`uncaught exception; state is now ERRORED: ${error?.message ?? String(error)}`);
+    this.logger.error(
+      `uncaught exception; state is now ERRORED: ${error?.message ?? String(error)}`,
+    );
     this.markErrored(error);
   };
 }

@@ -9,7 +9,11 @@ import type { HealthResponse } from './response.js';
 
 const INTERNAL_ERROR: HealthResponse = {
   status: 500,
-  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': '17' },
+  headers: {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': '17',
+  },
   body: '{"status":"DOWN"}',
 };
 
@@ -25,7 +29,12 @@ export function sendNodeResponse(res: ServerResponse, response: HealthResponse):
  * the caller passes the request on. `path` defaults to `req.url` (Express gives the path
  * relative to the router's mount point there).
  */
-export function handleNodeRequest(health: Health, req: IncomingMessage, res: ServerResponse, path = req.url ?? '/'): boolean {
+export function handleNodeRequest(
+  health: Health,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path = req.url ?? '/',
+): boolean {
   const pending = health.handle({ method: req.method ?? 'GET', path, headers: req.headers });
   if (pending === undefined) return false;
   pending.then(

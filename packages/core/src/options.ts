@@ -101,13 +101,32 @@ export const DEFAULT_PATHS = {
   startup: '/health/started',
 } as const satisfies Record<Probe, string>;
 
-export const SHUTDOWN_DEFAULTS = { serverCloseTimeout: 10_000, hookTimeout: 5_000, marginMs: 1_000 } as const;
+export const SHUTDOWN_DEFAULTS = {
+  serverCloseTimeout: 10_000,
+  hookTimeout: 5_000,
+  marginMs: 1_000,
+} as const;
 
 const SCOPE = '@health/core';
 const OPTION_KEYS = [
-  'checks', 'paths', 'showChecks', 'showDetails', 'format', 'startReady', 'trapUncaughtErrors', 'shutdown', 'logger',
+  'checks',
+  'paths',
+  'showChecks',
+  'showDetails',
+  'format',
+  'startReady',
+  'trapUncaughtErrors',
+  'shutdown',
+  'logger',
 ] as const;
-const SHUTDOWN_KEYS = ['signals', 'drainDelay', 'serverCloseTimeout', 'hookTimeout', 'gracePeriod', 'exit'] as const;
+const SHUTDOWN_KEYS = [
+  'signals',
+  'drainDelay',
+  'serverCloseTimeout',
+  'hookTimeout',
+  'gracePeriod',
+  'exit',
+] as const;
 const SIGNALS: readonly ShutdownSignal[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR2'];
 const PATH_PATTERN = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
 
@@ -115,16 +134,37 @@ const PATH_PATTERN = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
 export function validateOptions(options: HealthOptions): Map<string, Probe> {
   assertKnownKeys(SCOPE, '', options, OPTION_KEYS);
   if (options.checks !== undefined && !Array.isArray(options.checks)) {
-    throw optionError(SCOPE, 'checks', `must be an array of checks, got ${describe(options.checks)}`);
+    throw optionError(
+      SCOPE,
+      'checks',
+      `must be an array of checks, got ${describe(options.checks)}`,
+    );
   }
   for (const key of ['showChecks', 'showDetails'] as const) {
     const value = options[key];
-    if (value !== undefined && value !== 'never' && value !== 'always' && typeof value !== 'function') {
-      throw optionError(SCOPE, key, `must be 'never', 'always' or a function of the request, got ${describe(value)}`);
+    if (
+      value !== undefined &&
+      value !== 'never' &&
+      value !== 'always' &&
+      typeof value !== 'function'
+    ) {
+      throw optionError(
+        SCOPE,
+        key,
+        `must be 'never', 'always' or a function of the request, got ${describe(value)}`,
+      );
     }
   }
-  if (options.format !== undefined && options.format !== 'simple' && options.format !== 'health+json') {
-    throw optionError(SCOPE, 'format', `must be 'simple' or 'health+json', got ${describe(options.format)}`);
+  if (
+    options.format !== undefined &&
+    options.format !== 'simple' &&
+    options.format !== 'health+json'
+  ) {
+    throw optionError(
+      SCOPE,
+      'format',
+      `must be 'simple' or 'health+json', got ${describe(options.format)}`,
+    );
   }
   for (const key of ['startReady', 'trapUncaughtErrors'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'boolean') {
@@ -133,8 +173,18 @@ export function validateOptions(options: HealthOptions): Map<string, Probe> {
   }
   const logger = options.logger;
   if (logger !== undefined && logger !== false) {
-    if (typeof logger !== 'object' || logger === null || ['info', 'warn', 'error'].some((m) => typeof (logger as unknown as Record<string, unknown>)[m] !== 'function')) {
-      throw optionError(SCOPE, 'logger', 'must be false or an object with info, warn and error methods');
+    if (
+      typeof logger !== 'object' ||
+      logger === null ||
+      ['info', 'warn', 'error'].some(
+        (m) => typeof (logger as unknown as Record<string, unknown>)[m] !== 'function',
+      )
+    ) {
+      throw optionError(
+        SCOPE,
+        'logger',
+        'must be false or an object with info, warn and error methods',
+      );
     }
   }
   validateShutdown(options.shutdown);
@@ -147,15 +197,27 @@ function validateShutdown(shutdown: ShutdownOptions | undefined): void {
   const { signals } = shutdown;
   if (signals !== undefined && typeof signals !== 'boolean') {
     if (!Array.isArray(signals) || signals.some((s) => !SIGNALS.includes(s))) {
-      throw optionError(SCOPE, 'shutdown.signals', `must be a boolean or an array of ${SIGNALS.join(', ')}, got ${JSON.stringify(signals)}`);
+      throw optionError(
+        SCOPE,
+        'shutdown.signals',
+        `must be a boolean or an array of ${SIGNALS.join(', ')}, got ${JSON.stringify(signals)}`,
+      );
     }
   }
   const drain = shutdown.drainDelay;
   if (typeof drain === 'object' && drain !== null) {
-    assertKnownKeys(SCOPE, 'shutdown.drainDelay', drain, ['periodSeconds', 'failureThreshold', 'marginMs']);
+    assertKnownKeys(SCOPE, 'shutdown.drainDelay', drain, [
+      'periodSeconds',
+      'failureThreshold',
+      'marginMs',
+    ]);
     for (const key of ['periodSeconds', 'failureThreshold'] as const) {
       if (typeof drain[key] !== 'number' || !Number.isInteger(drain[key]) || drain[key] < 1) {
-        throw optionError(SCOPE, `shutdown.drainDelay.${key}`, `must be a positive integer, got ${describe(drain[key])}`);
+        throw optionError(
+          SCOPE,
+          `shutdown.drainDelay.${key}`,
+          `must be a positive integer, got ${describe(drain[key])}`,
+        );
       }
     }
     assertDuration(SCOPE, 'shutdown.drainDelay.marginMs', drain.marginMs);
@@ -176,14 +238,29 @@ function resolvePaths(paths: HealthPaths | undefined): Map<string, Probe> {
   for (const probe of Object.keys(DEFAULT_PATHS) as Probe[]) {
     const path = paths?.[probe] === undefined ? DEFAULT_PATHS[probe] : paths[probe];
     if (path === false) continue;
-    if (typeof path !== 'string' || !PATH_PATTERN.test(path) || path.includes('//') || /\/\.\.?(\/|$)/.test(path)) {
-      throw optionError(SCOPE, `paths.${probe}`, `must be false or a path starting with "/" (no query, spaces, "//" or dot segments), got ${describe(path)}`);
+    if (
+      typeof path !== 'string' ||
+      !PATH_PATTERN.test(path) ||
+      path.includes('//') ||
+      /\/\.\.?(\/|$)/.test(path)
+    ) {
+      throw optionError(
+        SCOPE,
+        `paths.${probe}`,
+        `must be false or a path starting with "/" (no query, spaces, "//" or dot segments), got ${describe(path)}`,
+      );
     }
     const other = routes.get(path);
-    if (other) throw optionError(SCOPE, `paths.${probe}`, `uses ${JSON.stringify(path)}, which is already the ${other} path`);
+    if (other)
+      throw optionError(
+        SCOPE,
+        `paths.${probe}`,
+        `uses ${JSON.stringify(path)}, which is already the ${other} path`,
+      );
     routes.set(path, probe);
   }
-  if (routes.size === 0) throw optionError(SCOPE, 'paths', 'disables every endpoint; enable at least one');
+  if (routes.size === 0)
+    throw optionError(SCOPE, 'paths', 'disables every endpoint; enable at least one');
   return routes;
 }
 
@@ -191,5 +268,8 @@ function resolvePaths(paths: HealthPaths | undefined): Map<string, Probe> {
 export function drainDelayMs(drain: ShutdownOptions['drainDelay']): number {
   if (drain === undefined) return 0;
   if (typeof drain === 'number') return drain;
-  return drain.periodSeconds * drain.failureThreshold * 1000 + (drain.marginMs ?? SHUTDOWN_DEFAULTS.marginMs);
+  return (
+    drain.periodSeconds * drain.failureThreshold * 1000 +
+    (drain.marginMs ?? SHUTDOWN_DEFAULTS.marginMs)
+  );
 }

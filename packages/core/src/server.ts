@@ -9,8 +9,14 @@ export interface NodeServerLike {
   close(callback?: (error?: Error) => void): unknown;
   closeIdleConnections?(): void;
   closeAllConnections?(): void;
-  prependListener(event: 'request', listener: (req: unknown, res: NodeResponseLike) => void): unknown;
-  removeListener(event: 'request', listener: (req: unknown, res: NodeResponseLike) => void): unknown;
+  prependListener(
+    event: 'request',
+    listener: (req: unknown, res: NodeResponseLike) => void,
+  ): unknown;
+  removeListener(
+    event: 'request',
+    listener: (req: unknown, res: NodeResponseLike) => void,
+  ): unknown;
   readonly listening?: boolean;
 }
 

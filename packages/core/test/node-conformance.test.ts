@@ -8,7 +8,8 @@ runAdapterConformance('node:http (core)', async ({ health, prefix = '' }) => {
   const app: http.RequestListener = (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/app/ok') return void res.end('ok');
-    if (url.pathname === '/app/slow') return void setTimeout(() => res.end('slow'), Number(url.searchParams.get('ms')));
+    if (url.pathname === '/app/slow')
+      return void setTimeout(() => res.end('slow'), Number(url.searchParams.get('ms')));
     res.writeHead(404).end();
   };
   const healthListener = createNodeListener(health, app);

@@ -52,7 +52,11 @@ const passing = (name: string, extra: Partial<CheckDefinition> = {}): CheckDefin
   check: () => ({ status: 'UP', details: { answer: 42 } }),
   ...extra,
 });
-const failing = (name: string, message: string, extra: Partial<CheckDefinition> = {}): CheckDefinition => ({
+const failing = (
+  name: string,
+  message: string,
+  extra: Partial<CheckDefinition> = {},
+): CheckDefinition => ({
   name,
   check: () => {
     throw new Error(message);
@@ -96,7 +100,9 @@ export function runAdapterConformance(name: string, makeHarness: MakeHarness): v
     describe('every state through every endpoint', () => {
       for (const state of LIFECYCLE_STATES) {
         it(`${state}: status codes follow the state table`, async () => {
-          const { health, url } = await start({ checks: [passing('db'), passing('loop', { probes: ['liveness'] })] });
+          const { health, url } = await start({
+            checks: [passing('db'), passing('loop', { probes: ['liveness'] })],
+          });
           moveTo(health, state);
           expect(health.state).toBe(state);
           for (const probe of PROBES) {
@@ -182,7 +188,9 @@ export function runAdapterConformance(name: string, makeHarness: MakeHarness): v
       });
       health.markReady();
       expect((await httpRequest(url('/health/ready'))).body).toBe('{"status":"DOWN"}');
-      const res = await httpRequest(url('/health/ready'), { headers: { 'x-health-token': 'let-me-in' } });
+      const res = await httpRequest(url('/health/ready'), {
+        headers: { 'x-health-token': 'let-me-in' },
+      });
       expect(res.status).toBe(503);
       const body = JSON.parse(res.body);
       expect(body.checks[0]).toMatchObject({ name: 'db', status: 'DOWN' });
@@ -198,7 +206,10 @@ export function runAdapterConformance(name: string, makeHarness: MakeHarness): v
       expect((await httpRequest(critical.url('/health/live'))).status).toBe(200);
       expect((await httpRequest(critical.url('/health'))).status).toBe(503);
 
-      const optional = await start({ checks: [passing('db'), failing('cache', 'down', { critical: false })], showChecks: 'always' });
+      const optional = await start({
+        checks: [passing('db'), failing('cache', 'down', { critical: false })],
+        showChecks: 'always',
+      });
       optional.health.markReady();
       const res = await httpRequest(optional.url('/health/ready'));
       expect(res.status).toBe(200);
@@ -243,7 +254,9 @@ export function runAdapterConformance(name: string, makeHarness: MakeHarness): v
     });
 
     it('shuts down gracefully: drains, finishes in-flight requests, then refuses', async () => {
-      const { health, harness, url } = await start({ shutdown: { drainDelay: 300, serverCloseTimeout: 5_000 } });
+      const { health, harness, url } = await start({
+        shutdown: { drainDelay: 300, serverCloseTimeout: 5_000 },
+      });
       health.markReady();
       const changes: string[] = [];
       health.onStateChange((change) => changes.push(change.to));

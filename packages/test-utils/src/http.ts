@@ -14,7 +14,12 @@ export interface HttpResult {
 
 export function httpRequest(
   url: string,
-  options: { method?: string; headers?: http.OutgoingHttpHeaders; agent?: http.Agent | false; timeout?: number } = {},
+  options: {
+    method?: string;
+    headers?: http.OutgoingHttpHeaders;
+    agent?: http.Agent | false;
+    timeout?: number;
+  } = {},
 ): Promise<HttpResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -35,7 +40,9 @@ export function httpRequest(
         res.on('error', reject);
       },
     );
-    req.setTimeout(options.timeout ?? 10_000, () => req.destroy(new Error(`request to ${url} timed out`)));
+    req.setTimeout(options.timeout ?? 10_000, () =>
+      req.destroy(new Error(`request to ${url} timed out`)),
+    );
     req.on('error', reject);
     req.end();
   });

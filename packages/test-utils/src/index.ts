@@ -1,2 +1,7 @@
-export { type AdapterHarness, type HarnessOptions, type MakeHarness, runAdapterConformance } from './conformance.js';
+export {
+  type AdapterHarness,
+  type HarnessOptions,
+  type MakeHarness,
+  runAdapterConformance,
+} from './conformance.js';
 export { type HttpResult, httpRequest } from './http.js';
