@@ -5,6 +5,7 @@
  *   - any `packages/*\/vitest.config.ts` / `examples/*\/vitest.config.ts`: that package owns its
  *     tests (e.g. one project per framework major) and is excluded from `unit`.
  */
+import './scripts/node20-polyfills.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 import { healthAliases, healthProject, repoRoot } from './vitest.shared.js';
