@@ -1,0 +1,88 @@
+/**
+ * @nestjs/terminus <-> @health, both ways, without importing terminus (an optional peer):
+ * terminus indicator results (returned or thrown) become check outcomes, and checks become indicators.
+ */
+import type { CheckContext, CheckDefinition, CheckOutcome, Health } from '@health/core';
+
+/** Terminus' `HealthIndicatorResult`: `{ [key]: { status: 'up' | 'down' | 'degraded', ...data } }`. */
+export type TerminusIndicatorResult = Record<string, { status: string; [data: string]: unknown }>;
+
+/** A terminus indicator call, e.g. `() => this.db.pingCheck('db')` or `indicatorService.check('x').up()`. */
+export type TerminusIndicator = (
+  context: CheckContext,
+) => PromiseLike<TerminusIndicatorResult> | TerminusIndicatorResult;
+
+/** Terminus < 12 `HealthCheckError` (recognised by shape, never `instanceof`). */
+function isHealthCheckError(error: unknown): error is Error & { causes: TerminusIndicatorResult } {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { isHealthCheckError?: unknown; name?: unknown; causes?: unknown };
+  return (
+    (e.isHealthCheckError === true || e.name === 'HealthCheckError') && typeof e.causes === 'object'
+  );
+}
+
+function outcome(result: TerminusIndicatorResult, message?: string): CheckOutcome {
+  const entries = Object.values(result ?? {});
+  const down = entries.find((entry) => entry?.status !== 'up' && entry?.status !== 'degraded');
+  const reason = message ?? (typeof down?.message === 'string' ? down.message : undefined);
+  return {
+    status: down || entries.length === 0 ? 'DOWN' : 'UP',
+    details: result,
+    ...(down && reason !== undefined && { message: reason }),
+  };
+}
+
+/**
+ * Turns a terminus indicator into an @health check. `up`/`degraded` is UP, `down` is DOWN (its
+ * data becomes details, shown only where core allows); a thrown `HealthCheckError` is DOWN too.
+ * @example
+ * fromTerminusIndicator('db', () => this.db.pingCheck('db'), { dependency: true })
+ */
+export function fromTerminusIndicator(
+  name: string,
+  indicator: TerminusIndicator,
+  options: Omit<CheckDefinition, 'name' | 'check'> = {},
+): CheckDefinition {
+  return {
+    ...options,
+    name,
+    check: async (context) => {
+      try {
+        return outcome(await indicator(context));
+      } catch (error) {
+        if (isHealthCheckError(error)) return outcome(error.causes, error.message);
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * Exposes an @health check as a terminus indicator for `HealthCheckService.check([...])`:
+ * `{ [name]: { status: 'up' } }`, or `'down'` (which makes terminus answer 503). The check's
+ * cache, timeout and single-flight apply. Message and details only with `details: true`.
+ * @example
+ * this.terminus.check([toTerminusIndicator(this.health, 'postgres')])
+ */
+export function toTerminusIndicator(
+  health: Health,
+  name: string,
+  options: {
+    /** Include the check's message, details and duration in the terminus result. @default false */
+    details?: boolean;
+  } = {},
+): () => Promise<TerminusIndicatorResult> {
+  return async () => {
+    const result = await health.checkResult(name);
+    const status = result.status === 'UP' ? 'up' : 'down';
+    if (!options.details) return { [name]: { status } };
+    return {
+      [name]: {
+        status,
+        durationMs: Math.round(result.duration),
+        ...(result.message !== undefined && { message: result.message }),
+        ...(result.details !== undefined && { details: result.details }),
+      },
+    };
+  };
+}
