@@ -22,7 +22,13 @@ import {
   type ProbeEvaluation,
   ResponseBuilder,
 } from './response.js';
-import { askClientsToClose, closeServer, type NodeServerLike } from './server.js';
+import {
+  askClientsToClose,
+  closeServer,
+  type NodeServerLike,
+  type NodeSocketLike,
+  trackConnections,
+} from './server.js';
 import {
   type CheckProbe,
   type LifecycleState,
@@ -72,7 +78,8 @@ export class Health {
   private readonly logger: HealthLogger;
   private readonly showChecks: Visibility;
   private readonly showDetails: Visibility;
-  private readonly servers = new Set<NodeServerLike>();
+  /** Registered servers and their open sockets. */
+  private readonly servers = new Map<NodeServerLike, Set<NodeSocketLike>>();
   private readonly hooks: { name: string; hook: ShutdownHook }[] = [];
   private readonly cleanups: (() => void)[] = [];
   private shutdownRun: Promise<number> | undefined;
@@ -152,7 +159,9 @@ export class Health {
     if (error !== undefined) change.error = error;
     this.logger.info(`state ${from} -> ${to}${reason ? ` (${reason})` : ''}`);
     if (to === 'STOPPING')
-      for (const server of this.servers) this.cleanups.push(askClientsToClose(server));
+      for (const [server, sockets] of this.servers) {
+        this.cleanups.push(askClientsToClose(server, sockets));
+      }
     for (const listener of this.listeners) {
       try {
         listener(change);
@@ -277,8 +286,12 @@ export class Health {
       throw optionError('@health/core', 'server', 'must be a node:http or node:https Server');
     }
     if (this.servers.has(server)) return this;
-    this.servers.add(server);
-    if (this.current === 'STOPPING') this.cleanups.push(askClientsToClose(server));
+    const tracker = trackConnections(server);
+    this.servers.set(server, tracker.sockets);
+    this.cleanups.push(tracker.stop);
+    if (this.current === 'STOPPING') {
+      this.cleanups.push(askClientsToClose(server, tracker.sockets));
+    }
     return this;
   }
 
@@ -316,13 +329,18 @@ export class Health {
     const elapsed = () => Date.now() - started;
     const { drainDelay, serverCloseTimeout, hookTimeout } = this.shutdownOptions;
     if (this.current !== 'STOPPING' && this.current !== 'DOWN') this.transition('STOPPING', reason);
-    this.logger.info(`shutdown: STOPPING (${reason}); draining for ${drainDelay} ms`);
-    if (drainDelay > 0) await new Promise((resolve) => setTimeout(resolve, drainDelay));
+    // Draining helps only while a registered server still answers probes. When the app already
+    // closed them all (e.g. `fastify.close()` or Nest's `app.close()` came first), skip the wait.
+    const servers = [...this.servers.keys()];
+    const drain =
+      servers.length > 0 && servers.every((s) => s.listening === false) ? 0 : drainDelay;
+    this.logger.info(`shutdown: STOPPING (${reason}); draining for ${drain} ms`);
+    if (drain > 0) await new Promise((resolve) => setTimeout(resolve, drain));
     this.logger.info(
       `shutdown: drain done at ${elapsed()} ms; closing ${this.servers.size} server(s)`,
     );
     const closed = await Promise.all(
-      [...this.servers].map((server) => closeServer(server, serverCloseTimeout)),
+      [...this.servers.keys()].map((server) => closeServer(server, serverCloseTimeout)),
     );
     const graceful = closed.every(Boolean);
     if (!graceful)

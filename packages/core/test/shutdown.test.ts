@@ -102,6 +102,23 @@ describe('shutdown orchestration', () => {
     expect(process.listenerCount('SIGTERM')).toBe(before);
   });
 
+  it('marks responses already in flight when stopping begins with Connection: close', async () => {
+    const health = createHealth({ logger: false, startReady: true, shutdown: { drainDelay: 300 } });
+    const server = http.createServer((_req, res) => setTimeout(() => res.end('late'), 200));
+    health.addServer(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const agent = new http.Agent({ keepAlive: true });
+    const inFlight = httpRequest(`http://127.0.0.1:${port}/`, { agent });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const stopping = health.shutdown();
+    const res = await inFlight;
+    expect(res.body).toBe('late');
+    expect(res.headers.connection).toBe('close');
+    expect(await stopping).toBe(0);
+    agent.destroy();
+  });
+
   it('rejects something that is not a server', () => {
     const health = createHealth({ logger: false });
     expect(() => health.addServer({} as never)).toThrow(
