@@ -5,3 +5,4 @@ export {
   runAdapterConformance,
 } from './conformance.js';
 export { type HttpResult, httpRequest } from './http.js';
+export { killServices, type ServiceProcess, startService } from './process.js';
