@@ -35,7 +35,12 @@ export function handleNodeRequest(
   res: ServerResponse,
   path = req.url ?? '/',
 ): boolean {
-  const pending = health.handle({ method: req.method ?? 'GET', path, headers: req.headers });
+  const pending = health.handle({
+    method: req.method ?? 'GET',
+    path,
+    headers: req.headers,
+    remoteAddress: req.socket?.remoteAddress,
+  });
   if (pending === undefined) return false;
   pending.then(
     (response) => sendNodeResponse(res, response),

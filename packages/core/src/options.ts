@@ -16,6 +16,11 @@ export interface HealthRequest {
   path: string;
   /** Request headers, lower-case names as Node gives them. */
   headers?: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /**
+   * The peer address of the connection (`req.socket.remoteAddress`), not a forwarded header, so a
+   * `Visibility` function can trust it (e.g. details for loopback callers only).
+   */
+  remoteAddress?: string;
 }
 
 /**
