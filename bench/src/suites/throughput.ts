@@ -1,0 +1,153 @@
+/**
+ * Probe throughput and latency: per framework group, every server of the group runs at once
+ * (idle while not measured); rounds interleave them (A B C, B C A, ...) so drift in the shared
+ * machine's load hits all alike; each round's ratio is taken against the bare route measured in
+ * the same round, and medians are reported.
+ */
+import type { BenchConfig } from '../config.js';
+import { type RunningServer, startServer } from '../proc.js';
+import type { Framework, Scenario } from '../scenarios.js';
+import { median, rotate } from '../stats.js';
+import { runWrk, type WrkResult } from '../wrk.js';
+
+export interface ThroughputSample {
+  round: number;
+  rps: number;
+  p50Us: number;
+  p99Us: number;
+  non2xx: number;
+  socketErrors: number;
+}
+
+export interface ThroughputRow {
+  id: string;
+  framework: Framework;
+  kind: Scenario['kind'];
+  label: string;
+  samples: ThroughputSample[];
+  rps: number;
+  p50Us: number;
+  p99Us: number;
+  /** Median over rounds of rps / bare rps (same round). 1 for the bare route itself. */
+  ratio: number;
+  /** Median over rounds of the extra server time per probe vs the bare route, in µs (1e6/rps - 1e6/bare). */
+  extraUs: number;
+  errors: number;
+}
+
+export interface ThroughputGroup {
+  framework: Framework;
+  rows: ThroughputRow[];
+  /** Our row vs each peer of the same group: median over rounds of ours/peer rps. */
+  oursVsPeers: { ours: string; peer: string; ratio: number }[];
+}
+
+type Log = (line: string) => void;
+
+export async function runThroughput(
+  config: BenchConfig,
+  scenarios: readonly Scenario[],
+  log: Log,
+): Promise<ThroughputGroup[]> {
+  const groups = new Map<Framework, Scenario[]>();
+  for (const scenario of scenarios) {
+    if (!scenario.throughput) continue;
+    groups.set(scenario.framework, [...(groups.get(scenario.framework) ?? []), scenario]);
+  }
+  const results: ThroughputGroup[] = [];
+  for (const [framework, members] of groups) {
+    results.push(await runGroup(config, framework, members, log));
+  }
+  return results;
+}
+
+async function runGroup(
+  config: BenchConfig,
+  framework: Framework,
+  members: Scenario[],
+  log: Log,
+): Promise<ThroughputGroup> {
+  const servers = new Map<string, RunningServer>();
+  const samples = new Map<string, ThroughputSample[]>(members.map((m) => [m.id, []]));
+  try {
+    for (const scenario of members) {
+      servers.set(
+        scenario.id,
+        await startServer(scenario.id, {
+          mode: 'throughput',
+          cpu: config.serverCpu,
+          env: { BENCH_CACHE_MS: String(config.cacheMs) },
+        }),
+      );
+    }
+    const wrk = (server: RunningServer, seconds: number): Promise<WrkResult> =>
+      runWrk(server.probeUrl, { connections: config.connections, seconds, cpu: config.loadCpu });
+    if (config.warmup > 0) {
+      for (const scenario of members)
+        await wrk(servers.get(scenario.id) as RunningServer, config.warmup);
+    }
+    for (let round = 0; round < config.rounds; round++) {
+      for (const scenario of rotate(members, round)) {
+        const r = await wrk(servers.get(scenario.id) as RunningServer, config.duration);
+        (samples.get(scenario.id) as ThroughputSample[]).push({
+          round,
+          rps: r.rps,
+          p50Us: r.latencyUs.p50,
+          p99Us: r.latencyUs.p99,
+          non2xx: r.non2xx,
+          socketErrors: r.socketErrors,
+        });
+        log(
+          `  ${framework} round ${round + 1}/${config.rounds} ${scenario.id.padEnd(24)} ${Math.round(r.rps).toString().padStart(7)} req/s  p50 ${r.latencyUs.p50} µs  p99 ${r.latencyUs.p99} µs${r.non2xx + r.socketErrors ? `  errors ${r.non2xx + r.socketErrors}` : ''}`,
+        );
+      }
+    }
+  } finally {
+    await Promise.all([...servers.values()].map((s) => s.kill()));
+  }
+  return summarize(framework, members, samples);
+}
+
+export function summarize(
+  framework: Framework,
+  members: Scenario[],
+  samples: Map<string, ThroughputSample[]>,
+): ThroughputGroup {
+  const bare = members.find((m) => m.kind === 'bare');
+  const bareByRound = new Map(
+    (bare ? (samples.get(bare.id) ?? []) : []).map((s) => [s.round, s.rps]),
+  );
+  const perRound = (id: string, f: (s: ThroughputSample, bareRps: number) => number): number =>
+    median(
+      (samples.get(id) ?? [])
+        .filter((s) => bareByRound.has(s.round))
+        .map((s) => f(s, bareByRound.get(s.round) as number)),
+    );
+  const rows: ThroughputRow[] = members.map((m) => {
+    const list = samples.get(m.id) ?? [];
+    return {
+      id: m.id,
+      framework,
+      kind: m.kind,
+      label: m.label,
+      samples: list,
+      rps: median(list.map((s) => s.rps)),
+      p50Us: median(list.map((s) => s.p50Us)),
+      p99Us: median(list.map((s) => s.p99Us)),
+      ratio: perRound(m.id, (s, b) => s.rps / b),
+      extraUs: perRound(m.id, (s, b) => 1e6 / s.rps - 1e6 / b),
+      errors: list.reduce((sum, s) => sum + s.non2xx + s.socketErrors, 0),
+    };
+  });
+  const oursVsPeers: ThroughputGroup['oursVsPeers'] = [];
+  for (const ours of members.filter((m) => m.kind === 'ours')) {
+    const mine = new Map((samples.get(ours.id) ?? []).map((s) => [s.round, s.rps]));
+    for (const peer of members.filter((m) => m.kind === 'peer')) {
+      const ratios = (samples.get(peer.id) ?? [])
+        .filter((s) => mine.has(s.round))
+        .map((s) => (mine.get(s.round) as number) / s.rps);
+      oursVsPeers.push({ ours: ours.id, peer: peer.id, ratio: median(ratios) });
+    }
+  }
+  return { framework, rows, oursVsPeers };
+}
