@@ -116,6 +116,25 @@ for (const [major, createApp] of [
       expect(head.headers.etag).toBeUndefined();
     });
 
+    it('gives Visibility functions the socket peer address, not forwarded headers', async () => {
+      const health = createHealth({
+        logger: false,
+        startReady: true,
+        checks: [{ name: 'db', check: () => true }],
+        showDetails: (request) => request.remoteAddress === '127.0.0.1',
+        showChecks: (request) => request.remoteAddress === '10.0.0.1',
+      });
+      const app = createApp().set('trust proxy', true).use(healthRouter(health));
+      const base = await serve(app, health);
+      const res = await httpRequest(`${base}/health/ready`, {
+        headers: { 'x-forwarded-for': '10.0.0.1' },
+      });
+      expect(JSON.parse(res.body)).toMatchObject({
+        state: 'UP',
+        checks: [{ name: 'db', critical: true }],
+      });
+    });
+
     it('passes non-health requests through to later middleware and error handlers', async () => {
       const health = createHealth({ logger: false, startReady: true });
       const app = createApp().use(healthRouter(health));

@@ -3,7 +3,7 @@
  * `ctx.status`, `ctx.body` and `ctx.set()` (relative to a `koa-mount` prefix) and awaits `next()` otherwise.
  */
 
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { type Health, type HealthOptions, resolveHealth } from '@health/core';
 
 /** The parts of a Koa context the middleware uses: Koa 2 and 3 contexts fit, no `@types/koa` needed. */
@@ -11,6 +11,7 @@ export interface KoaContextLike {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
+  req: IncomingMessage;
   status: number;
   body: unknown;
   set(headers: Record<string, string>): void;
@@ -39,7 +40,13 @@ export interface HealthMiddleware {
 export function healthMiddleware(healthOrOptions?: Health | HealthOptions): HealthMiddleware {
   const health = resolveHealth(healthOrOptions);
   const middleware = async (ctx: KoaContextLike, next: () => Promise<unknown>): Promise<void> => {
-    const pending = health.handle({ method: ctx.method, path: ctx.url, headers: ctx.headers });
+    const { method, url: path, headers, req } = ctx;
+    const pending = health.handle({
+      method,
+      path,
+      headers,
+      remoteAddress: req.socket.remoteAddress,
+    });
     if (pending === undefined) {
       await next();
       return;

@@ -116,6 +116,24 @@ for (const [major, KoaApp] of [
       }
     });
 
+    it('gives Visibility functions the socket peer address, not forwarded headers', async () => {
+      const health = createHealth({
+        logger: false,
+        startReady: true,
+        checks: [{ name: 'db', check: () => true }],
+        showDetails: (request) => request.remoteAddress === '127.0.0.1',
+        showChecks: (request) => request.remoteAddress === '10.0.0.1',
+      });
+      const base = await serve(new KoaApp().use(healthMiddleware(health)), health);
+      const res = await httpRequest(`${base}/health/ready`, {
+        headers: { 'x-forwarded-for': '10.0.0.1' },
+      });
+      expect(JSON.parse(res.body)).toMatchObject({
+        state: 'UP',
+        checks: [{ name: 'db', critical: true }],
+      });
+    });
+
     it('upstream middleware sees the status it set; other requests reach downstream middleware', async () => {
       const health = createHealth({ logger: false });
       const seen: string[] = [];
