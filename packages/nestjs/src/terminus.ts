@@ -5,7 +5,10 @@
 import type { CheckContext, CheckDefinition, CheckOutcome, Health } from '@health/core';
 
 /** Terminus' `HealthIndicatorResult`: `{ [key]: { status: 'up' | 'down' | 'degraded', ...data } }`. */
-export type TerminusIndicatorResult = Record<string, { status: string; [data: string]: unknown }>;
+export type TerminusIndicatorResult<Status extends string = string> = Record<
+  string,
+  { status: Status; [data: string]: unknown }
+>;
 
 /** A terminus indicator call, e.g. `() => this.db.pingCheck('db')` or `indicatorService.check('x').up()`. */
 export type TerminusIndicator = (
@@ -71,10 +74,10 @@ export function toTerminusIndicator(
     /** Include the check's message, details and duration in the terminus result. @default false */
     details?: boolean;
   } = {},
-): () => Promise<TerminusIndicatorResult> {
+): () => Promise<TerminusIndicatorResult<'up' | 'down'>> {
   return async () => {
     const result = await health.checkResult(name);
-    const status = result.status === 'UP' ? 'up' : 'down';
+    const status = result.status === 'UP' ? ('up' as const) : ('down' as const);
     if (!options.details) return { [name]: { status } };
     return {
       [name]: {

@@ -41,11 +41,16 @@ export interface RunningApp {
 }
 
 /** Boots `metadata` as the root module on `platform`, listening on 127.0.0.1:0. */
-export async function boot(platform: Platform, metadata: ModuleMetadata): Promise<RunningApp> {
+export async function boot(
+  platform: Platform,
+  metadata: ModuleMetadata,
+  configure?: (app: INestApplication) => void,
+): Promise<RunningApp> {
   @Module(metadata)
   class RootModule {}
   const adapter = platform === 'express' ? new ExpressAdapter() : new FastifyAdapter();
   const app = await NestFactory.create(RootModule, adapter, { logger: false });
+  configure?.(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   let closed: Promise<void> | undefined;
