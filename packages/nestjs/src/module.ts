@@ -54,10 +54,10 @@ export type HealthModuleOptions = HealthOptions & HealthNestOptions;
 /** `forRootAsync`: build the options from injected providers (e.g. checks over a DB pool). */
 export interface HealthModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   inject?: (InjectionToken | OptionalFactoryDependency)[];
-  // biome-ignore lint/suspicious/noExplicitAny: Nest factories take whatever `inject` lists
-  useFactory: (
-    ...args: any[]
-  ) => HealthModuleOptions | Health | Promise<HealthModuleOptions | Health>;
+  /** Receives the `inject`ed providers, in order. */
+  useFactory(
+    ...args: unknown[]
+  ): HealthModuleOptions | Health | Promise<HealthModuleOptions | Health>;
 }
 
 interface Setup {
@@ -97,11 +97,7 @@ function setup(input: HealthModuleOptions | Health): Setup {
   };
 }
 
-const INTERNAL_ERROR: HealthResponse = {
-  status: 500,
-  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-  body: '{"status":"DOWN"}',
-};
+const INTERNAL_ERROR: HealthResponse = { status: 500, headers: {}, body: '' };
 
 // biome-ignore lint/suspicious/noExplicitAny: Express `ServerResponse` or Fastify `FastifyReply`
 function write(res: any, response: HealthResponse): void {
@@ -179,6 +175,7 @@ class HealthLifecycle
  */
 @Global()
 @Module({})
+// biome-ignore lint/complexity/noStaticOnlyClass: a Nest dynamic module is a class with static factories
 export class HealthModule {
   static forRoot(options: HealthModuleOptions | Health = {}): DynamicModule {
     return HealthModule.build({ provide: SETUP, useValue: setup(options) });

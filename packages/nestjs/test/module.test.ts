@@ -10,6 +10,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppController, boot, type Platform, type RunningApp } from './harness.js';
 
@@ -172,6 +173,19 @@ for (const platform of platforms) {
     });
   });
 }
+
+describe('HealthModule without HTTP', () => {
+  it('works in a standalone application context (workers): injectable, lifecycle wired', async () => {
+    @Module({ imports: [HealthModule.forRoot({ logger: false })] })
+    class WorkerModule {}
+    const context = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
+    const health = context.get<Health>(HEALTH);
+    await context.init();
+    expect(health.state).toBe('UP');
+    await context.close();
+    expect(health.state).toBe('DOWN');
+  });
+});
 
 describe('HealthModule setup errors', () => {
   it('names the option and the fix', () => {
