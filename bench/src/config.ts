@@ -80,7 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     shutdownWorkers: Math.max(1, Math.round(num(env, 'SHUTDOWN_WORKERS', 20))),
     shutdownSlowMs: num(env, 'SHUTDOWN_SLOW_MS', 200),
     drainMs: num(env, 'DRAIN_MS', 0),
-    shutdownTimeoutMs: num(env, 'SHUTDOWN_TIMEOUT_MS', smoke ? 6000 : 12_000),
+    shutdownTimeoutMs: num(env, 'SHUTDOWN_TIMEOUT_MS', smoke ? 6000 : 8000),
     importRuns: Math.max(1, Math.round(num(env, 'IMPORT_RUNS', smoke ? 3 : 11))),
     suites: suites as Suite[],
     only: env.BENCH_ONLY ? new RegExp(env.BENCH_ONLY) : undefined,

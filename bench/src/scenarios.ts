@@ -53,7 +53,7 @@ export const SCENARIOS: readonly Scenario[] = [
   s('node-bare', 'node', 'bare', 'bare node:http route', [], { shutdown: true }),
   s('node-core', 'node', 'ours', '@health/core (createNodeListener)', ['@health/core']),
   s('node-terminus', 'node', 'peer', '@godaddy/terminus', ['@godaddy/terminus']),
-  s('express-bare', 'express', 'bare', 'bare Express route', ['express'], { shutdown: true }),
+  s('express-bare', 'express', 'bare', 'bare Express route', ['express']),
   s('express-health', 'express', 'ours', '@health/express', ['express', '@health/express']),
   s('express-health-connect', 'express', 'peer', '@cloudnative/health-connect', [
     'express',

@@ -28,7 +28,7 @@ export async function bootstrap(
   options: { shutdownHooks?: boolean } = {},
 ): Promise<INestApplication> {
   // biome-ignore lint/suspicious/noExplicitAny: any module class
-  const app = await NestFactory.create(module as any, { logger: false });
+  const app = await NestFactory.create(module as any, { logger: false, abortOnError: false });
   if (options.shutdownHooks !== false) app.enableShutdownHooks(['SIGTERM']);
   await app.listen(0, HOST);
   announce({ port: portOf(app.getHttpServer().address()) });

@@ -4,10 +4,11 @@
  * `HealthIndicatorService.check(key).up()`; Nest's shutdown hooks on SIGTERM.
  */
 import { Controller, Get, Module } from '@nestjs/common';
+// biome-ignore lint/style/useImportType: Nest injects these by class (constructor parameter metadata)
 import {
   HealthCheck,
-  type HealthCheckService,
-  type HealthIndicatorService,
+  HealthCheckService,
+  HealthIndicatorService,
   TerminusModule,
 } from '@nestjs/terminus';
 import { countedCheck, drainMs } from './common.js';
