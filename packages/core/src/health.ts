@@ -80,6 +80,8 @@ export class Health {
   private readonly showDetails: Visibility;
   /** Registered servers and their open sockets. */
   private readonly servers = new Map<NodeServerLike, Set<NodeSocketLike>>();
+  /** When each server's responses started to ask clients to close (see `closeServer`). */
+  private readonly askedSince = new Map<NodeServerLike, number>();
   private readonly hooks: { name: string; hook: ShutdownHook }[] = [];
   private readonly cleanups: (() => void)[] = [];
   private shutdownRun: Promise<number> | undefined;
@@ -161,6 +163,7 @@ export class Health {
     if (to === 'STOPPING')
       for (const [server, sockets] of this.servers) {
         this.cleanups.push(askClientsToClose(server, sockets));
+        this.askedSince.set(server, change.at);
       }
     for (const listener of this.listeners) {
       try {
@@ -291,6 +294,7 @@ export class Health {
     this.cleanups.push(tracker.stop);
     if (this.current === 'STOPPING') {
       this.cleanups.push(askClientsToClose(server, tracker.sockets));
+      this.askedSince.set(server, Date.now());
     }
     return this;
   }
@@ -340,7 +344,12 @@ export class Health {
       `shutdown: drain done at ${elapsed()} ms; closing ${this.servers.size} server(s)`,
     );
     const closed = await Promise.all(
-      [...this.servers.keys()].map((server) => closeServer(server, serverCloseTimeout)),
+      [...this.servers].map(([server, sockets]) =>
+        closeServer(server, serverCloseTimeout, {
+          sockets,
+          askedSince: this.askedSince.get(server),
+        }),
+      ),
     );
     const graceful = closed.every(Boolean);
     if (!graceful)

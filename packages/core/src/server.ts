@@ -1,7 +1,8 @@
 /**
  * Graceful closing of a `node:http`/`node:https` server, duck-typed so core imports nothing:
- * answer `Connection: close` while stopping, stop accepting, let in-flight requests finish,
- * close idle keep-alive sockets, and force-close what is left when the bound runs out.
+ * answer `Connection: close` while stopping, leave idle keep-alive sockets to the window the
+ * server advertised, stop accepting, let in-flight requests finish, and force-close what is left
+ * when the bound runs out.
  */
 
 type RequestListener = (req: unknown, res: NodeResponseLike) => void;
@@ -17,6 +18,8 @@ export interface NodeServerLike {
   on(event: 'connection', listener: ConnectionListener): unknown;
   removeListener(event: 'connection', listener: ConnectionListener): unknown;
   readonly listening?: boolean;
+  /** Milliseconds an idle keep-alive socket stays open (advertised as `Keep-Alive: timeout=`). */
+  readonly keepAliveTimeout?: number;
 }
 
 export interface NodeResponseLike {
@@ -66,21 +69,58 @@ export function askClientsToClose(
 }
 
 /**
- * Stops accepting connections and resolves `true` when every connection has closed, or
+ * The keep-alive race, and why idle sockets are not closed at once.
+ *
+ * A keep-alive client (Node's `http.Agent`, undici's pool behind `fetch`, a load balancer's
+ * connection pool) may send its next request on an idle pooled socket at any moment until the
+ * idle timeout the server advertised (`Keep-Alive: timeout=5` = `server.keepAliveTimeout`; Node's
+ * agent and undici both honour it). HTTP/1.1 cannot tell an *idle* connection to go away: only a
+ * response can carry `Connection: close`. So a server that closes idle sockets when shutdown
+ * begins (Node >= 19's `server.close()` does exactly that) races those clients: a request written
+ * as the FIN arrives fails with ECONNRESET / EPIPE / "socket hang up", and a client that noticed
+ * the close first reconnects and is refused because the listener is gone.
+ *
+ * What we do instead: from STOPPING on, every response carries `Connection: close`, so every
+ * socket closes right after its next answer. Sockets that are idle stay open, and the listener
+ * with them (a client that reconnects is answered, with `Connection: close`), until the advertised
+ * window has passed since STOPPING began: by then each socket that was idle at that moment has
+ * either carried a request (answered, then closed) or been retired by its client. Only then does
+ * `server.close()` stop accepting and close what is still idle (sockets that never sent anything).
+ * The wait ends early as soon as no socket is idle. With a drain delay of at least
+ * `keepAliveTimeout` (the production setting) the window has passed when the drain ends and
+ * nothing waits at all.
+ */
+export interface CloseOptions {
+  /** The server's open sockets (from {@link trackConnections}). */
+  sockets?: ReadonlySet<NodeSocketLike>;
+  /** `Date.now()` when responses started to carry `Connection: close` (STOPPING began). */
+  askedSince?: number;
+}
+
+const POLL_MS = 25;
+
+/**
+ * Closes `server` as described above and resolves `true` when every connection has closed, or
  * `false` if `timeout` ms passed first (then the remaining connections are destroyed).
  */
-export function closeServer(server: NodeServerLike, timeout: number): Promise<boolean> {
+export function closeServer(
+  server: NodeServerLike,
+  timeout: number,
+  options: CloseOptions = {},
+): Promise<boolean> {
   return new Promise((resolve) => {
+    const started = Date.now();
     let settled = false;
+    let sweep: ReturnType<typeof setInterval> | undefined;
+    let polite: ReturnType<typeof setInterval> | undefined;
     const done = (graceful: boolean) => {
       if (settled) return;
       settled = true;
+      clearInterval(polite);
       clearInterval(sweep);
       clearTimeout(deadline);
       resolve(graceful);
     };
-    // Keep-alive sockets become idle as their last response finishes: close them as they do.
-    const sweep = setInterval(() => server.closeIdleConnections?.(), 50);
     const deadline = setTimeout(() => {
       server.closeAllConnections?.();
       done(false);
@@ -91,7 +131,29 @@ export function closeServer(server: NodeServerLike, timeout: number): Promise<bo
       setImmediate(() => done(true));
       return;
     }
-    server.close(() => done(true));
-    server.closeIdleConnections?.();
+    const close = () => {
+      clearInterval(polite);
+      if (settled) return;
+      server.close(() => done(true));
+      server.closeIdleConnections?.();
+      // A response that began before STOPPING (so without `Connection: close`) leaves its socket
+      // idle when it ends: close such sockets as they appear.
+      sweep = setInterval(() => server.closeIdleConnections?.(), 50);
+    };
+    const { sockets, askedSince = started } = options;
+    const window = server.keepAliveTimeout;
+    // Never let idle sockets use more than half of the bound meant for in-flight requests.
+    const politeUntil = Math.min(
+      askedSince + (typeof window === 'number' ? window : 0),
+      started + timeout / 2,
+    );
+    const anyIdle = () => {
+      for (const socket of sockets ?? []) if (!socket._httpMessage) return true;
+      return false;
+    };
+    if (Date.now() >= politeUntil || !sockets || !anyIdle()) return close();
+    polite = setInterval(() => {
+      if (Date.now() >= politeUntil || !anyIdle()) close();
+    }, POLL_MS);
   });
 }
