@@ -352,18 +352,58 @@ export class ManagedServer {
     }
   }
 
+  /**
+   * Signals the process group and every descendant: PostgreSQL backends call setsid(), so the
+   * group alone would leave existing connections answering while "paused".
+   */
   private signal(signal: NodeJS.Signals, pid: number | undefined): void {
     if (pid === undefined) return;
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      try {
-        process.kill(pid, signal);
-      } catch {
-        // already gone
+    const tree = [pid, ...descendants(pid)];
+    // Stop the parent first (so it forks no more), continue it last.
+    const ordered = signal === 'SIGCONT' ? tree.reverse() : tree;
+    for (const target of ordered) {
+      for (const id of target === pid ? [-pid, pid] : [target]) {
+        try {
+          process.kill(id, signal);
+        } catch {
+          // already gone
+        }
       }
     }
   }
+}
+
+/** Every descendant of `root`, from /proc (Linux). */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid ...: comm may contain spaces and parentheses.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift() as number) ?? []) {
+      out.push(child);
+      queue.push(child);
+    }
+  }
+  return out;
 }
 
 /** Connects to 127.0.0.1:`port`, writes `send`, resolves with what came back once `until` says so. */

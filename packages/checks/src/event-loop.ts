@@ -1,0 +1,93 @@
+/**
+ * The event loop: how late timers fire (perf_hooks `monitorEventLoopDelay`) and how busy the loop
+ * is (`performance.eventLoopUtilization`), both over the window since the previous run.
+ */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { CheckDefinition } from '@health/core';
+import { type CheckOptions, defineCheck } from './shared.js';
+
+export interface EventLoopDelayCheckOptions extends CheckOptions {
+  /**
+   * Which statistic is compared to `threshold`: a percentile (`99`, `50`...) or `'max'`.
+   * @default 99
+   */
+  percentile?: number | 'max';
+  /** Milliseconds of delay above which the check fails. @default 200 */
+  threshold?: number;
+  /** Sampling interval of the histogram in milliseconds. @default 20 */
+  resolution?: number;
+}
+
+const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+
+/**
+ * Fails when the event loop was delayed by more than `threshold` ms (at `percentile`) since the
+ * previous run. The histogram starts when the check is created and resets after every run.
+ * @example
+ * eventLoopDelayCheck({ probes: ['liveness'], percentile: 'max', threshold: 1000 })
+ */
+export function eventLoopDelayCheck(options: EventLoopDelayCheckOptions = {}): CheckDefinition {
+  const percentile = options.percentile ?? 99;
+  const threshold = options.threshold ?? 200;
+  if (percentile !== 'max' && !(percentile > 0 && percentile <= 100)) {
+    throw new Error(
+      `@health/checks: option "percentile" must be 'max' or a number in (0, 100], got ${String(percentile)}`,
+    );
+  }
+  const histogram = monitorEventLoopDelay({ resolution: options.resolution ?? 20 });
+  histogram.enable();
+  return defineCheck({ name: 'event-loop-delay', dependency: false }, options, () => {
+    const samples = histogram.count;
+    const observed =
+      samples === 0 ? 0 : percentile === 'max' ? histogram.max : histogram.percentile(percentile);
+    const details = {
+      [percentile === 'max' ? 'maxMs' : `p${percentile}Ms`]: ms(observed),
+      p50Ms: samples === 0 ? 0 : ms(histogram.percentile(50)),
+      maxMs: samples === 0 ? 0 : ms(histogram.max),
+      thresholdMs: threshold,
+      samples,
+    };
+    histogram.reset();
+    const label = percentile === 'max' ? 'max' : `p${percentile}`;
+    if (ms(observed) > threshold) {
+      return {
+        status: 'DOWN',
+        message: `event loop delay ${label} ${ms(observed)} ms exceeds ${threshold} ms`,
+        details,
+      };
+    }
+    return { status: 'UP', details };
+  });
+}
+
+export interface EventLoopUtilizationCheckOptions extends CheckOptions {
+  /** Utilization (0–1) above which the check fails. @default 0.95 */
+  threshold?: number;
+}
+
+/**
+ * Fails when the event loop was busy more than `threshold` of the time since the previous run.
+ * @example
+ * eventLoopUtilizationCheck({ threshold: 0.9 })
+ */
+export function eventLoopUtilizationCheck(
+  options: EventLoopUtilizationCheckOptions = {},
+): CheckDefinition {
+  const threshold = options.threshold ?? 0.95;
+  let last = performance.eventLoopUtilization();
+  return defineCheck({ name: 'event-loop-utilization', dependency: false }, options, () => {
+    const now = performance.eventLoopUtilization();
+    const delta = performance.eventLoopUtilization(now, last);
+    last = now;
+    const utilization = Math.round(delta.utilization * 1000) / 1000;
+    const details = { utilization, threshold, windowMs: Math.round(delta.idle + delta.active) };
+    if (utilization > threshold) {
+      return {
+        status: 'DOWN',
+        message: `event loop utilization ${utilization} exceeds ${threshold}`,
+        details,
+      };
+    }
+    return { status: 'UP', details };
+  });
+}

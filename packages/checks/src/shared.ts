@@ -1,0 +1,302 @@
+/**
+ * What every factory shares: the core check options it passes through, timing, the AbortSignal
+ * race, and the one function that turns a driver error into a message safe to show — no
+ * connection string, password, user or host, even where details are allowed.
+ */
+import type { CheckContext, CheckDefinition, CheckDetails, CheckOutcome } from '@health/core';
+
+/**
+ * Options every check accepts: core's check options (everything but the function itself).
+ * @example postgresCheck(pool, { name: 'orders-db', timeout: 300, interval: 5000, critical: false })
+ */
+export interface CheckOptions {
+  /** Unique check name, `[A-Za-z0-9_.:-]`, 1–64 chars. @default the check's kind, e.g. `'postgres'` */
+  name?: string;
+  /** Which probes run it. @default ['readiness'] */
+  probes?: CheckDefinition['probes'];
+  /** A failing critical check fails the probe; a non-critical one only shows in the body. @default true */
+  critical?: boolean;
+  /** Milliseconds before the run counts as failed (shorter than a kubelet probe's 1 s). @default 500 */
+  timeout?: number;
+  /** Milliseconds a passing result is reused. @default 1000 (core) */
+  ttl?: number;
+  /** Milliseconds a failing result is reused. @default same as `ttl` (core) */
+  failureTtl?: number;
+  /** Refresh in the background every `interval` ms so probes never wait. @default off (core) */
+  interval?: number;
+  /** Results older than this count as failed. @default core's */
+  maxStale?: number;
+  /** Allow a dependency check on the liveness probe anyway (think twice). @default false */
+  allowOnLiveness?: boolean;
+}
+
+/** Options of checks on downstream dependencies: also strings that must never appear in a message. */
+export interface DependencyCheckOptions extends CheckOptions {
+  /**
+   * Extra values to scrub from failure messages (a DSN, a host name, a password). The client's own
+   * host, user and password are found and scrubbed automatically where the driver exposes them.
+   */
+  secrets?: readonly (string | undefined | null)[];
+}
+
+/** The default timeout of every check: well inside a kubelet probe's default 1 s. */
+export const DEFAULT_TIMEOUT = 500;
+
+const CORE_KEYS = [
+  'name',
+  'probes',
+  'critical',
+  'timeout',
+  'ttl',
+  'failureTtl',
+  'interval',
+  'maxStale',
+  'allowOnLiveness',
+] as const;
+
+/** Builds the core definition from the caller's options (own options are left out). */
+export function defineCheck(
+  defaults: { name: string; dependency: boolean },
+  options: CheckOptions | undefined,
+  check: CheckDefinition['check'],
+): CheckDefinition {
+  const definition: Record<string, unknown> = {
+    name: defaults.name,
+    timeout: DEFAULT_TIMEOUT,
+    dependency: defaults.dependency,
+  };
+  for (const key of CORE_KEYS) {
+    const value = options?.[key];
+    if (value !== undefined) definition[key] = value;
+  }
+  definition.check = check;
+  return definition as unknown as CheckDefinition;
+}
+
+/** The check's effective timeout (for driver-level timeouts). */
+export const timeoutOf = (options: CheckOptions | undefined): number =>
+  options?.timeout ?? DEFAULT_TIMEOUT;
+
+export const elapsed = (started: number): number =>
+  Math.round((performance.now() - started) * 10) / 10;
+
+/** Settles with `promise`, or rejects with the signal's reason once it aborts. */
+export function untilAborted<T>(promise: PromiseLike<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    Promise.resolve(promise).catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(promise).then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * Runs one round trip and reports it: UP with `latencyMs` (plus what `run` returns), or DOWN with
+ * a scrubbed message. Never throws.
+ */
+export async function measure(
+  label: string,
+  context: CheckContext,
+  secrets: () => readonly unknown[],
+  run: () => PromiseLike<CheckDetails | undefined>,
+): Promise<CheckOutcome> {
+  const started = performance.now();
+  try {
+    const extra = await untilAborted(run(), context.signal);
+    return { status: 'UP', details: { latencyMs: elapsed(started), ...(extra ?? {}) } };
+  } catch (error) {
+    return failure(label, error, secrets(), { latencyMs: elapsed(started) });
+  }
+}
+
+/** A DOWN outcome for `error`, with a safe message and the error's code in the details. */
+export function failure(
+  label: string,
+  error: unknown,
+  secrets: readonly unknown[],
+  details: CheckDetails = {},
+): CheckOutcome {
+  const code = errorCode(error);
+  return {
+    status: 'DOWN',
+    message: `${label}: ${safeMessage(error, secrets)}`,
+    details: code ? { ...details, code } : details,
+  };
+}
+
+const FRIENDLY: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset by peer',
+  ECONNABORTED: 'connection aborted',
+  EPIPE: 'connection closed',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EHOSTDOWN: 'host is down',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'name resolution failed (temporary)',
+  EAI_NONAME: 'host name not found',
+  ENODATA: 'no DNS record of that type',
+  ESERVFAIL: 'DNS server failure',
+  EREFUSED: 'DNS query refused',
+  ECANCELLED: 'DNS query cancelled',
+  CERT_HAS_EXPIRED: 'TLS certificate has expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'TLS certificate is self-signed',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate could not be verified',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate does not match the host',
+};
+
+/** A string code on the error or its cause (`ECONNREFUSED`, SQLSTATE `28P01`, `ER_ACCESS_DENIED_ERROR`). */
+export function errorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Za-z0-9_]{1,64}$/.test(code)) return code;
+    const nested = (e as { errors?: unknown[] }).errors;
+    if (Array.isArray(nested) && nested.length > 0) e = nested[0];
+    else e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function rawMessage(error: unknown): string {
+  if (error instanceof Error) {
+    if (error.name === 'AbortError' || error.name === 'TimeoutError') return 'timed out (aborted)';
+    const cause = (error as { cause?: unknown }).cause;
+    // fetch() says "fetch failed" and puts the reason in `cause`.
+    if (error.message === 'fetch failed' && cause) return rawMessage(cause);
+    return error.message || error.name;
+  }
+  if (typeof error === 'string') return error;
+  return `failed with a non-Error value (${error === null ? 'null' : typeof error})`;
+}
+
+/**
+ * The message of `error`, safe for a health response: known network codes become plain words,
+ * and URLs, IP addresses, `host:port` pairs, `key=value` secrets and every string in `secrets`
+ * (the client's host, user, password, connection string) are replaced by `***`.
+ */
+export function safeMessage(error: unknown, secrets: readonly unknown[] = []): string {
+  const code = errorCode(error);
+  const friendly = code ? FRIENDLY[code] : undefined;
+  if (friendly) return `${friendly} (${code})`;
+  return scrub(rawMessage(error), secrets).slice(0, 300);
+}
+
+const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'`<>]+/gi;
+const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b/g;
+const IPV6 = /\[?\b(?:[0-9a-f]{1,4}:){2,7}(?::|[0-9a-f]{1,4})(?:%\w+)?\]?(?::\d{1,5})?/gi;
+const HOST_PORT = /\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*:\d{2,5}\b/gi;
+const KEY_VALUE =
+  /\b(password|passwd|pwd|pass|secret|token|api[_-]?key|authorization|user(?:name)?|host(?:name)?)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&)]+)/gi;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Replaces secrets and addresses in `text` with `***`. */
+export function scrub(text: string, secrets: readonly unknown[] = []): string {
+  let out = text;
+  const values = [...new Set(expandSecrets(secrets))].sort((a, b) => b.length - a.length);
+  for (const value of values) {
+    const pattern =
+      value.length >= 6
+        ? new RegExp(escapeRegExp(value), 'g')
+        : new RegExp(`(?<![A-Za-z0-9_])${escapeRegExp(value)}(?![A-Za-z0-9_])`, 'g');
+    out = out.replace(pattern, '***');
+  }
+  return out
+    .replace(URL_PATTERN, (url) => `${url.slice(0, url.indexOf('://') + 3)}***`)
+    .replace(IPV6, (match) => (match.includes('::') || match.split(':').length > 3 ? '***' : match))
+    .replace(IPV4, '***')
+    .replace(HOST_PORT, (match) => (/[a-z]/i.test(match.split(':')[0] ?? '') ? '***' : match))
+    .replace(KEY_VALUE, '$1$2***');
+}
+
+/** Strings worth scrubbing: each secret, and the user/password/host inside URL-shaped ones. */
+function expandSecrets(secrets: readonly unknown[]): string[] {
+  const out: string[] = [];
+  for (const secret of secrets) {
+    if (typeof secret !== 'string' || secret.length === 0) continue;
+    out.push(secret);
+    if (secret.includes('://')) {
+      try {
+        const url = new URL(secret);
+        for (const part of [url.username, url.password, url.hostname]) {
+          if (part) out.push(decodeURIComponent(part));
+        }
+      } catch {
+        // not a URL after all
+      }
+    }
+  }
+  return out.filter((s) => s.length >= 2);
+}
+
+const SECRET_KEYS = [
+  'host',
+  'hostname',
+  'user',
+  'username',
+  'password',
+  'pass',
+  'sentinelPassword',
+  'path',
+  'socketPath',
+  'url',
+  'connectionString',
+  'uri',
+] as const;
+
+/**
+ * Connection settings a client exposes (pg `options`/`connectionParameters`, mysql2 `config`,
+ * ioredis/node-redis `options`), read when a message is built, never stored.
+ */
+export function secretsOf(client: unknown, extra: readonly unknown[] = []): unknown[] {
+  const out: unknown[] = [...extra];
+  const seen = new Set<unknown>();
+  const visit = (value: unknown, depth: number) => {
+    if (!value || typeof value !== 'object' || seen.has(value) || depth > 3) return;
+    seen.add(value);
+    const record = value as Record<string, unknown>;
+    for (const key of SECRET_KEYS) {
+      try {
+        const v = record[key];
+        if (typeof v === 'string') out.push(v);
+      } catch {
+        // a getter threw: ignore
+      }
+    }
+    for (const key of [
+      'options',
+      'config',
+      'connectionConfig',
+      'connectionParameters',
+      'socket',
+      'pool',
+      'connection',
+    ]) {
+      try {
+        visit(record[key], depth + 1);
+      } catch {
+        // ignore
+      }
+    }
+  };
+  visit(client, 0);
+  return out;
+}
+
+export const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  !!value && typeof (value as { then?: unknown }).then === 'function';
