@@ -6,10 +6,20 @@ import { type Health, type HealthOptions, resolveHealth } from '@health/core';
 import type { FastifyInstance, FastifyPluginAsync, RouteHandlerMethod } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 
+/** Unique per emitted declaration file (.d.ts and .d.cts), so their augmentations never collide. */
+declare const format: unique symbol;
+
 declare module 'fastify' {
   interface FastifyInstance {
     /** The @health/core instance behind the probes (decorated by `@health/fastify`). */
-    health: Health;
+    health: HealthByFormat[keyof HealthByFormat];
+  }
+  /**
+   * @internal One entry per loaded format of this package, each typed with that format's core
+   * `Health`; a program that loads both (ESM and CJS) sees their union instead of a conflict.
+   */
+  interface HealthByFormat {
+    [format]: Health;
   }
 }
 
@@ -121,4 +131,3 @@ function wireShutdown(fastify: FastifyInstance, health: Health): void {
  * app.health.markReady();
  */
 export const healthPlugin = fastifyPlugin(plugin, { fastify: '5.x', name: '@health/fastify' });
-export default healthPlugin;

@@ -6,9 +6,13 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createHealth, type Health, type HealthOptions, isHealth } from '@health/core';
-import { healthPlugin } from '@health/fastify';
+import { type FastifyHealthOptions, healthPlugin } from '@health/fastify';
 import { httpRequest } from '@health/test-utils';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyRegisterOptions,
+  type FastifyServerOptions,
+} from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const open: FastifyInstance[] = [];
@@ -29,7 +33,7 @@ async function listen(app: FastifyInstance): Promise<string> {
 }
 
 async function serve(
-  options: Parameters<typeof healthPlugin>[1],
+  options: FastifyRegisterOptions<FastifyHealthOptions>,
   server: FastifyServerOptions = {},
   setup: (app: FastifyInstance) => void = () => {},
 ): Promise<{ app: FastifyInstance; base: string }> {
