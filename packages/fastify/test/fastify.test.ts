@@ -94,6 +94,28 @@ describe('@health/fastify', () => {
     });
   });
 
+  it("passes the socket's peer address (not X-Forwarded-For) to visibility functions", async () => {
+    const seen: (string | undefined)[] = [];
+    const health = quiet({
+      startReady: true,
+      checks: [{ name: 'db', check: () => true }],
+      showDetails: (request) => {
+        seen.push(request.remoteAddress);
+        return request.remoteAddress === '127.0.0.1';
+      },
+    });
+    const { base } = await serve({ health }, { trustProxy: true });
+    const res = await httpRequest(`${base}/health/ready`, {
+      headers: { 'x-forwarded-for': '203.0.113.9' },
+    });
+    expect(JSON.parse(res.body).checks[0]).toMatchObject({
+      name: 'db',
+      status: 'UP',
+      critical: true,
+    });
+    expect(seen).toEqual(['127.0.0.1']);
+  });
+
   it('answers 405 for any method and body, without Fastify body parsing getting in the way', async () => {
     const { base } = await serve({ health: quiet() });
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
