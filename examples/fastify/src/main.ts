@@ -1,0 +1,24 @@
+/**
+ * Starts the Fastify example: opens the database (embedded PGlite unless DATABASE_URL is set),
+ * listens on PORT, marks the service ready, and shuts down gracefully on SIGTERM/SIGINT.
+ */
+import type { AddressInfo } from 'node:net';
+import { createHealth } from '@health/core';
+import { openDatabase, serviceChecks } from '@health/example-shared-checks';
+import { buildApp } from './app.js';
+
+const db = await openDatabase();
+const health = createHealth({
+  checks: serviceChecks({ db }),
+  // SIGTERM: readiness 503 -> drain (the load balancer stops routing here) -> server closes ->
+  // app.close() (Fastify's onClose hooks) -> hooks below -> exit.
+  shutdown: { signals: true, drainDelay: Number(process.env.DRAIN_DELAY_MS ?? 5000) },
+});
+health.onShutdown('database', () => db.close());
+
+const app = buildApp({ health, db, logLevel: process.env.LOG_LEVEL });
+// All interfaces (Fastify's default is localhost only, which a kubelet cannot reach).
+await app.listen({ port: Number(process.env.PORT ?? 3000), host: '0.0.0.0' });
+const { port } = app.server.address() as AddressInfo;
+console.log(`listening on http://127.0.0.1:${port}`);
+app.health.markReady();
