@@ -49,7 +49,7 @@ export async function boot(
   @Module(metadata)
   class RootModule {}
   const adapter = platform === 'express' ? new ExpressAdapter() : new FastifyAdapter();
-  const app = await NestFactory.create(RootModule, adapter, { logger: false });
+  const app = await NestFactory.create(RootModule, adapter, { logger: false, abortOnError: false });
   configure?.(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;

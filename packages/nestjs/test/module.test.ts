@@ -178,7 +178,10 @@ describe('HealthModule without HTTP', () => {
   it('works in a standalone application context (workers): injectable, lifecycle wired', async () => {
     @Module({ imports: [HealthModule.forRoot({ logger: false })] })
     class WorkerModule {}
-    const context = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
+    const context = await NestFactory.createApplicationContext(WorkerModule, {
+      logger: false,
+      abortOnError: false,
+    });
     const health = context.get<Health>(HEALTH);
     await context.init();
     expect(health.state).toBe('UP');
