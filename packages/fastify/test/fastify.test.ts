@@ -247,7 +247,11 @@ describe('@health/fastify', () => {
       const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
       const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
         cwd: repoRoot, // tsx resolves @health/* to sources through the root tsconfig paths
-        env: { ...process.env, DRAIN_DELAY_MS: '300' },
+        env: {
+          ...process.env,
+          DRAIN_DELAY_MS: '300',
+          TSX_TSCONFIG_PATH: `${repoRoot}tsconfig.json`,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
