@@ -47,7 +47,7 @@ export type ShutdownHook = (context: { signal: AbortSignal }) => void | Promise<
 
 /** Creates a health instance. Nothing global happens unless `shutdown.signals` or `trapUncaughtErrors` is set. */
 export function createHealth(options: HealthOptions = {}): Health {
-  return new Health(options);
+  return new HealthInstance(options);
 }
 
 /** True for a {@link Health} instance (works across ESM/CJS copies of core). */
@@ -67,7 +67,57 @@ export function resolveHealth(input: Health | HealthOptions | undefined): Health
   return isHealth(input) ? input : createHealth(input ?? {});
 }
 
-export class Health {
+/**
+ * A health instance: lifecycle state, checks, the HTTP seam and graceful shutdown. An interface
+ * (not a class) so that the ESM and CJS type declarations of core describe one compatible type.
+ */
+export interface Health {
+  /** The current lifecycle state. */
+  readonly state: LifecycleState;
+  /** The service finished starting: `STARTING → UP`. Ignored (returns false) once shutdown began. */
+  markReady(): boolean;
+  /** An unrecoverable internal fault: every probe answers 500 until the process is replaced. */
+  markErrored(error?: unknown): void;
+  /** Moves to `to`, or throws `HEALTH_INVALID_TRANSITION`. Same state is a no-op. */
+  transition(to: LifecycleState, reason?: string, error?: unknown): void;
+  /** Calls `listener` on every state change. Returns a function that unsubscribes. */
+  onStateChange(listener: (change: StateChange) => void): () => void;
+  /** Registers a check. Throws on a duplicate name or a bad option. */
+  addCheck(definition: CheckDefinition): this;
+  /** Removes a check by name. Returns whether it existed. */
+  removeCheck(name: string): boolean;
+  /** Names of the registered checks. */
+  readonly checkNames: string[];
+  /** How many times a check has started running (for tests and metrics). */
+  runCount(name: string): number;
+  /** The current result of one check (cached, shared in-flight, or a new run). */
+  checkResult(name: string): Promise<CheckResult>;
+  /** Evaluates a probe: the state table, then (where it says 200) the probe's checks in parallel. */
+  evaluate(probe: Probe): Promise<ProbeEvaluation>;
+  /**
+   * The one entry point of every adapter. Returns `undefined` (synchronously) when the path is
+   * not a health route, so the adapter passes the request on; otherwise the response to write.
+   */
+  handle(request: HealthRequest): Promise<HealthResponse> | undefined;
+  /** The endpoint paths in use, by probe. */
+  readonly paths: Partial<Record<Probe, string>>;
+  /** Registers a `node:http`/`https` server to close gracefully on shutdown. */
+  addServer(server: NodeServerLike): this;
+  /** Registers a hook that runs after servers closed (close pools, flush queues), in registration order. */
+  onShutdown(name: string, hook: ShutdownHook): this;
+  /** True from the moment shutdown starts. */
+  readonly shuttingDown: boolean;
+  /**
+   * Shuts down gracefully: STOPPING → drain delay → close servers → hooks → DOWN. Resolves with
+   * the exit code (0, or 1 if hooks failed or connections had to be forced), and exits the process
+   * with it when `shutdown.exit` is set. Calling it again returns the same run.
+   */
+  shutdown(reason?: string): Promise<number>;
+  /** Stops background refreshes and removes process listeners, without changing state. For tests and hot reload. */
+  close(): void;
+}
+
+class HealthInstance implements Health {
   readonly [BRAND] = true;
   private current: LifecycleState;
   private readonly routes: Map<string, Probe>;

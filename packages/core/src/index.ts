@@ -14,7 +14,13 @@ export { CHECK_DEFAULTS } from './checks.js';
 export type { CheckResult } from './engine.js';
 export type { HealthError, HealthErrorCode } from './errors.js';
 export { isHealthError } from './errors.js';
-export { createHealth, Health, isHealth, resolveHealth, type ShutdownHook } from './health.js';
+export {
+  createHealth,
+  type Health,
+  isHealth,
+  resolveHealth,
+  type ShutdownHook,
+} from './health.js';
 export type { HealthLogger } from './logger.js';
 export { silentLogger } from './logger.js';
 export type {
