@@ -60,16 +60,9 @@ export interface HealthModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'
   ): HealthModuleOptions | Health | Promise<HealthModuleOptions | Health>;
 }
 
-interface Setup {
-  health: Health;
-  prefix: string;
-  ready: boolean;
-  signals: readonly ShutdownSignal[];
-  exit: boolean;
-}
-
 /** `shutdown.signals`/`exit` are handled here (not by core), so they cooperate with Nest's own shutdown hooks. */
-function setup(input: HealthModuleOptions | Health): Setup {
+type Setup = ReturnType<typeof setup>;
+function setup(input: HealthModuleOptions | Health) {
   const {
     health,
     prefix = '',
@@ -87,7 +80,7 @@ function setup(input: HealthModuleOptions | Health): Setup {
     );
   }
   const { signals: wanted, exit, ...shutdown } = core.shutdown ?? {};
-  const signals = wanted === true ? (['SIGTERM', 'SIGINT'] as const) : wanted || [];
+  const signals: readonly ShutdownSignal[] = wanted === true ? ['SIGTERM', 'SIGINT'] : wanted || [];
   return {
     health: health ?? resolveHealth({ ...core, ...(core.shutdown && { shutdown }) }),
     prefix,
