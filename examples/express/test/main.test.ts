@@ -47,7 +47,7 @@ it('serves probes and the business route, then drains and exits 0 on SIGTERM', a
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   const base = await until(
-    async () => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1],
+    async () => /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(stdout)?.[1],
     (url) => url !== undefined || child?.exitCode !== null,
     30_000,
   );
