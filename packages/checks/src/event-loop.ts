@@ -1,8 +1,8 @@
 /**
- * The event loop: how late timers fire (perf_hooks `monitorEventLoopDelay`) and how busy the loop
- * is (`performance.eventLoopUtilization`), both over the window since the previous run.
+ * The event loop: how late a timer fires (a perf_hooks histogram) and how busy the loop is
+ * (`performance.eventLoopUtilization`), both over the window since the previous run.
  */
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { createHistogram, performance } from 'node:perf_hooks';
 import type { CheckDefinition } from '@health/core';
 import { type CheckOptions, defineCheck } from './shared.js';
 
@@ -19,36 +19,57 @@ export interface EventLoopDelayCheckOptions extends CheckOptions {
 }
 
 const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+const ns = (milliseconds: number) => Math.max(1, Math.round(milliseconds * 1e6));
 
 /**
  * Fails when the event loop was delayed by more than `threshold` ms (at `percentile`) since the
- * previous run. The histogram starts when the check is created and resets after every run.
+ * previous run.
+ *
+ * Sampling works like `perf_hooks.monitorEventLoopDelay` (a timer every `resolution` ms records
+ * how late it fired, into a perf_hooks histogram), with two differences that matter for a probe:
+ * the first delay after each window is recorded (monitorEventLoopDelay drops it after
+ * `reset()`), and a delay still in progress when the check runs counts too. The timer is
+ * `unref()`ed and starts when the check is created.
  * @example
  * eventLoopDelayCheck({ probes: ['liveness'], percentile: 'max', threshold: 1000 })
  */
 export function eventLoopDelayCheck(options: EventLoopDelayCheckOptions = {}): CheckDefinition {
   const percentile = options.percentile ?? 99;
   const threshold = options.threshold ?? 200;
+  const resolution = options.resolution ?? 20;
   if (percentile !== 'max' && !(percentile > 0 && percentile <= 100)) {
     throw new Error(
       `@health/checks: option "percentile" must be 'max' or a number in (0, 100], got ${String(percentile)}`,
     );
   }
-  const histogram = monitorEventLoopDelay({ resolution: options.resolution ?? 20 });
-  histogram.enable();
+  if (!(resolution >= 1)) {
+    throw new Error(
+      `@health/checks: option "resolution" must be at least 1 ms, got ${String(resolution)}`,
+    );
+  }
+  const histogram = createHistogram();
+  let previous = performance.now();
+  const sample = (now: number) => {
+    histogram.record(ns(now - previous - resolution));
+    previous = now;
+  };
+  setInterval(() => sample(performance.now()), resolution).unref();
   return defineCheck({ name: 'event-loop-delay', dependency: false }, options, () => {
+    const now = performance.now();
+    // The loop may have just come back from a long block: the timer has not fired yet.
+    if (now - previous > 2 * resolution) sample(now);
     const samples = histogram.count;
     const observed =
       samples === 0 ? 0 : percentile === 'max' ? histogram.max : histogram.percentile(percentile);
+    const label = percentile === 'max' ? 'max' : `p${percentile}`;
     const details = {
-      [percentile === 'max' ? 'maxMs' : `p${percentile}Ms`]: ms(observed),
+      [`${label}Ms`]: ms(observed),
       p50Ms: samples === 0 ? 0 : ms(histogram.percentile(50)),
       maxMs: samples === 0 ? 0 : ms(histogram.max),
       thresholdMs: threshold,
       samples,
     };
     histogram.reset();
-    const label = percentile === 'max' ? 'max' : `p${percentile}`;
     if (ms(observed) > threshold) {
       return {
         status: 'DOWN',

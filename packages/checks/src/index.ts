@@ -32,3 +32,4 @@ export {
   safeMessage,
   scrub,
 } from './shared.js';
+export { type TcpCheckOptions, tcpCheck } from './tcp.js';

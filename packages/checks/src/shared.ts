@@ -196,7 +196,8 @@ export function safeMessage(error: unknown, secrets: readonly unknown[] = []): s
 
 const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'`<>]+/gi;
 const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b/g;
-const IPV6 = /\[?\b(?:[0-9a-f]{1,4}:){2,7}(?::|[0-9a-f]{1,4})(?:%\w+)?\]?(?::\d{1,5})?/gi;
+const IPV6 = /(?<![0-9a-z:])\[?(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:%\w+)?\]?(?::\d{1,5})?/gi;
+const CREDENTIALS_AT = /[^\s"'`:@/()]+:[^\s"'`@/()]+@[a-z0-9._-]+/gi;
 const HOST_PORT = /\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*:\d{2,5}\b/gi;
 const KEY_VALUE =
   /\b(password|passwd|pwd|pass|secret|token|api[_-]?key|authorization|user(?:name)?|host(?:name)?)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&)]+)/gi;
@@ -218,7 +219,12 @@ export function scrub(text: string, secrets: readonly unknown[] = []): string {
   }
   return out
     .replace(URL_PATTERN, (url) => `${url.slice(0, url.indexOf('://') + 3)}***`)
-    .replace(IPV6, (match) => (match.includes('::') || match.split(':').length > 3 ? '***' : match))
+    .replace(CREDENTIALS_AT, '***')
+    .replace(IPV6, (match) => {
+      const address = match.replace(/^\[|\](?::\d+)?$/g, '');
+      const colons = address.split(':').length - 1;
+      return /[0-9a-f]/i.test(address) && (address.includes('::') || colons >= 7) ? '***' : match;
+    })
     .replace(IPV4, '***')
     .replace(HOST_PORT, (match) => (/[a-z]/i.test(match.split(':')[0] ?? '') ? '***' : match))
     .replace(KEY_VALUE, '$1$2***');
