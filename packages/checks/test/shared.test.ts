@@ -165,9 +165,11 @@ describe('safeMessage / scrub', () => {
     expect(scrub('password authentication failed for user "u_ab12cd"', ['u_ab12cd'])).toBe(
       'password authentication failed for user "***"',
     );
-    expect(scrub('Access denied for user app@db-primary', ['mysql://app:pw-long-secret@db-primary:3306/app'])).toBe(
-      'Access denied for user ***@***',
-    );
+    expect(
+      scrub('Access denied for user app@db-primary', [
+        'mysql://app:pw-long-secret@db-primary:3306/app',
+      ]),
+    ).toBe('Access denied for user ***@***');
     // Short secrets only as whole words: "db" must not eat "dbms".
     expect(scrub('dbms says db is down', ['db'])).toBe('dbms says *** is down');
     // Times and plain words survive.
