@@ -50,7 +50,7 @@ it('prints STARTING -> UP, its probe URLs, then STOPPING -> drain -> DOWN and ex
 
   // The URL block ends with the Ctrl-C hint; wait for all of it, not just the listening line.
   const port = await until(
-    () => /listening on http:\/\/127\.0\.0\.1:(\d+)[^]*SIGTERM to stop/.exec(stdout)?.[1],
+    () => /listening on http:\/\/127\.0\.0\.1:(\d+)\n[\s\S]*SIGTERM to stop/.exec(stdout)?.[1],
     (p) => !!p || !running(),
     30_000,
   );
