@@ -81,7 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     shutdownSlowMs: num(env, 'SHUTDOWN_SLOW_MS', 200),
     drainMs: num(env, 'DRAIN_MS', 0),
     shutdownTimeoutMs: num(env, 'SHUTDOWN_TIMEOUT_MS', smoke ? 3000 : 8000),
-    importRuns: Math.max(1, Math.round(num(env, 'IMPORT_RUNS', smoke ? 2 : 11))),
+    importRuns: Math.max(1, Math.round(num(env, 'IMPORT_RUNS', smoke ? 2 : 9))),
     suites: suites as Suite[],
     only: env.BENCH_ONLY ? new RegExp(env.BENCH_ONLY) : undefined,
     serverCpu: pin ? '0' : undefined,

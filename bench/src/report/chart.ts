@@ -7,10 +7,11 @@ import type { BenchResults } from '../run.js';
 import { FRAMEWORK_LABELS } from '../scenarios.js';
 import { ADAPTER_TARGET, perProbe, x } from './targets.js';
 
-const WIDTH = 960;
-const LABEL_W = 330;
+const WIDTH = 1000;
+const LABEL_W = 300;
 const BAR_X = LABEL_W + 10;
-const BAR_W = WIDTH - BAR_X - 90;
+/** Room on the right for the value text of a full-length bar. */
+const BAR_W = WIDTH - BAR_X - 230;
 const ROW_H = 22;
 const COLORS = {
   ours: '#2563eb',
@@ -38,7 +39,13 @@ interface Panel {
   scale: 'linear' | 'log';
   domain: [number, number];
   /** Vertical reference lines. */
-  marks?: { at: number; label: string; color: string; dashed?: boolean }[];
+  marks?: {
+    at: number;
+    label: string;
+    color: string;
+    dashed?: boolean;
+    anchor?: 'start' | 'end';
+  }[];
   ticks: number[];
   tickFormat: (v: number) => string;
 }
@@ -64,7 +71,7 @@ function drawPanel(panel: Panel, top: number): { svg: string; height: number } {
   parts.push(
     `<text x="16" y="${top + 36}" font-size="11.5" fill="${COLORS.muted}">${esc(panel.subtitle)}</text>`,
   );
-  const y0 = top + 50;
+  const y0 = top + 64;
   const plotH = Math.max(panel.bars.length, 1) * ROW_H;
   for (const tick of panel.ticks) {
     const px = position(panel, tick);
@@ -96,11 +103,13 @@ function drawPanel(panel: Panel, top: number): { svg: string; height: number } {
     parts.push(
       `<line x1="${px.toFixed(1)}" y1="${y0 - 4}" x2="${px.toFixed(1)}" y2="${y0 + plotH}" stroke="${mark.color}" stroke-width="1.5"${mark.dashed ? ' stroke-dasharray="5 3"' : ''}/>`,
     );
+    const anchor = mark.anchor ?? 'middle';
+    const tx = anchor === 'end' ? px - 3 : anchor === 'start' ? px + 3 : px;
     parts.push(
-      `<text x="${px.toFixed(1)}" y="${y0 - 7}" font-size="10.5" fill="${mark.color}" text-anchor="middle">${esc(mark.label)}</text>`,
+      `<text x="${tx.toFixed(1)}" y="${y0 - 7}" font-size="10.5" fill="${mark.color}" text-anchor="${anchor}">${esc(mark.label)}</text>`,
     );
   }
-  return { svg: parts.join('\n'), height: 50 + plotH + 34 };
+  return { svg: parts.join('\n'), height: 64 + plotH + 34 };
 }
 
 function throughputPanel(results: BenchResults): Panel | undefined {
@@ -129,8 +138,14 @@ function throughputPanel(results: BenchResults): Panel | undefined {
     ticks: Array.from({ length: Math.round(top / 0.25) + 1 }, (_, i) => i * 0.25),
     tickFormat: (v) => `${v.toFixed(2)}×`,
     marks: [
-      { at: 1, label: 'bare = 1.00×', color: COLORS.muted },
-      { at: ADAPTER_TARGET, label: 'target', color: COLORS.target, dashed: true },
+      { at: 1, label: 'bare route = 1.00×', color: COLORS.muted, anchor: 'start' },
+      {
+        at: ADAPTER_TARGET,
+        label: `target ${ADAPTER_TARGET.toFixed(2)}×`,
+        color: COLORS.target,
+        dashed: true,
+        anchor: 'end',
+      },
     ],
   };
 }

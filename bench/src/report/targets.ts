@@ -23,6 +23,7 @@ export interface Targets {
   runsPerProbe: TargetLine[];
   coreDependencies: TargetLine[];
   coreImport: TargetLine[];
+  shutdown: TargetLine[];
 }
 
 export const x = (ratio: number): string =>
@@ -90,11 +91,23 @@ export function evaluateTargets(results: BenchResults): Targets {
           .map((peer) => ({
             id: `import/${peer.id}`,
             subject: `@health/core vs ${peer.label}`,
-            value: `${core.aloneMs.toFixed(1)} ms vs ${peer.overFrameworkMs.toFixed(1)} ms${peer.preload.length ? ' (on top of its framework)' : ''}`,
-            met: core.aloneMs < peer.overFrameworkMs,
+            value: `${core.aloneMs.toFixed(1)} ms vs ${peer.aloneMs.toFixed(1)} ms (each imported alone in a fresh process)`,
+            met: core.aloneMs < peer.aloneMs,
           }))
       : [];
-  return { adapterThroughput, aheadOfPeers, runsPerProbe, coreDependencies, coreImport };
+  const shutdown = (results.shutdown ?? [])
+    .filter((r) => r.kind === 'ours')
+    .map((r) => {
+      const failed = r.samples.reduce((sum, s) => sum + s.before.failed + s.after.failed, 0);
+      const clean = r.samples.every((s) => s.exitMs !== undefined && s.exitCode === 0);
+      return {
+        id: `shutdown/${r.id}`,
+        subject: r.label,
+        value: `${failed} failed in ${r.samples.length} round(s); exit ${r.exits.join(', ')}${r.exitMs === undefined ? '' : ` after ${Math.round(r.exitMs)} ms (median)`}`,
+        met: failed === 0 && clean,
+      };
+    });
+  return { adapterThroughput, aheadOfPeers, runsPerProbe, coreDependencies, coreImport, shutdown };
 }
 
 /** Runs per probe: 5 decimals when small; n/a without probes (JSON turns NaN into null). */
