@@ -1,13 +1,18 @@
 /**
  * Checks written once and shared by every example service, whatever its framework — the way a
- * team publishes its own `@acme/health-checks` and uses it across services.
+ * team publishes its own `@acme/health-checks` and uses it across services. Built from the
+ * ready-made checks of `@health/checks`, configured once with this team's policy.
  */
+import { eventLoopDelayCheck, postgresCheck } from '@health/checks';
 import type { CheckDefinition } from '@health/core';
 
 /** The one thing the checks need from the database the service already holds. */
 export interface Database {
-  /** Runs a query on the service's existing pool/connection. */
-  query(sql: string): Promise<unknown>;
+  /**
+   * Runs a query on the service's existing pool/connection: SQL text, or pg's query config
+   * (`{ text, query_timeout }`, which is what `postgresCheck` sends).
+   */
+  query(sql: string | { text: string; query_timeout?: number }): Promise<unknown>;
   /** Closes the pool (a shutdown hook). */
   close(): Promise<void>;
   /** Which database this is, for logs (never includes credentials). */
@@ -23,11 +28,16 @@ export async function openDatabase(url = process.env.DATABASE_URL): Promise<Data
   if (url) {
     const { default: pg } = await import('pg');
     const pool = new pg.Pool({ connectionString: url, max: 5, connectionTimeoutMillis: 2_000 });
+    pool.on('error', () => {}); // an idle connection dropped by the server: the pool replaces it
     return { kind: 'postgres', query: (sql) => pool.query(sql), close: () => pool.end() };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const db = await PGlite.create();
-  return { kind: 'pglite', query: (sql) => db.query(sql), close: () => db.close() };
+  return {
+    kind: 'pglite',
+    query: (sql) => db.query(typeof sql === 'string' ? sql : sql.text),
+    close: () => db.close(),
+  };
 }
 
 export interface ServiceDependencies {
@@ -36,32 +46,20 @@ export interface ServiceDependencies {
 
 /**
  * The checks every example service registers:
- * - `database` (readiness): the service's own pool answers `SELECT 1` — a dependency, so it
- *   never runs on liveness; results cached so probe storms don't reach the database.
- * - `event-loop` (liveness): the process itself is responsive.
+ * - `database` (readiness): the service's own pool answers `SELECT 1` within 500 ms — a
+ *   dependency, so core refuses it on liveness; results cached 2 s (1 s when failing) so probe
+ *   storms never reach the database.
+ * - `event-loop` (liveness): the process itself is responsive — conservative, because failing
+ *   liveness restarts the pod: only a p99 event-loop delay above 1 s fails it.
  */
 export function serviceChecks({ db }: ServiceDependencies): CheckDefinition[] {
   return [
-    {
+    postgresCheck(db, {
       name: 'database',
-      dependency: true,
-      timeout: 500,
       ttl: 2_000,
       failureTtl: 1_000,
-      check: async () => {
-        const started = performance.now();
-        await db.query('SELECT 1');
-        return {
-          status: 'UP',
-          details: { kind: db.kind, latencyMs: Math.round(performance.now() - started) },
-        };
-      },
-    },
-    {
-      name: 'event-loop',
-      probes: ['liveness'],
-      timeout: 500,
-      check: () => new Promise<void>((resolve) => setImmediate(resolve)),
-    },
+      labels: { kind: db.kind },
+    }),
+    eventLoopDelayCheck({ name: 'event-loop', probes: ['liveness'], threshold: 1_000 }),
   ];
 }
