@@ -26,7 +26,7 @@ interface NodeRedis {
 /**
  * Checks a Redis client by sending `PING`.
  * @example
- * import Redis from 'ioredis';            // or: import { createClient } from 'redis';
+ * import { Redis } from 'ioredis'; // or: import { createClient } from 'redis';
  * const redis = new Redis(process.env.REDIS_URL);
  * createHealth({ checks: [redisCheck(redis)] });
  */

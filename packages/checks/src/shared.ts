@@ -3,7 +3,13 @@
  * race, and the one function that turns a driver error into a message safe to show — no
  * connection string, password, user or host, even where details are allowed.
  */
-import type { CheckContext, CheckDefinition, CheckDetails, CheckOutcome } from '@health/core';
+import type {
+  CheckContext,
+  CheckDefinition,
+  CheckDetails,
+  CheckOutcome,
+  CheckReturn,
+} from '@health/core';
 
 /**
  * Options every check accepts: core's check options (everything but the function itself).
@@ -28,6 +34,11 @@ export interface CheckOptions {
   maxStale?: number;
   /** Allow a dependency check on the liveness probe anyway (think twice). @default false */
   allowOnLiveness?: boolean;
+  /**
+   * Static values added to the check's details (shown only where details are allowed).
+   * @example { kind: 'replica', region: 'eu-west-1' }
+   */
+  labels?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** Options of checks on downstream dependencies: also strings that must never appear in a message. */
@@ -69,8 +80,17 @@ export function defineCheck(
     const value = options?.[key];
     if (value !== undefined) definition[key] = value;
   }
-  definition.check = check;
+  const labels = options?.labels;
+  definition.check = labels
+    ? async (context: CheckContext) => withLabels(await check(context), labels)
+    : check;
   return definition as unknown as CheckDefinition;
+}
+
+function withLabels(result: CheckReturn, labels: CheckDetails): CheckOutcome {
+  if (result === false) return { status: 'DOWN', message: 'check returned false', details: labels };
+  if (result === undefined || result === true) return { status: 'UP', details: labels };
+  return { ...result, details: { ...labels, ...result.details } };
 }
 
 /** The check's effective timeout (for driver-level timeouts). */

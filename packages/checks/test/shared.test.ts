@@ -48,6 +48,7 @@ describe('check definitions', () => {
       probes: ['readiness', 'startup'],
       query: 'SELECT 2',
       secrets: ['x'],
+      labels: { kind: 'primary' },
     });
     expect(Object.keys(check).sort()).toEqual(
       [
@@ -99,7 +100,7 @@ describe('pingCheck', () => {
         async ({ signal }) => {
           expect(signal).toBeInstanceOf(AbortSignal);
         },
-        { ttl: 0 },
+        { ttl: 0, labels: { kind: 'test', replica: 2 } },
       ),
       pingCheck('false', () => false, { ttl: 0 }),
       pingCheck(
@@ -123,7 +124,7 @@ describe('pingCheck', () => {
         ['throws', 'DOWN'],
         ['hangs', 'DOWN'],
       ]);
-      expect(checks[0]?.details?.latencyMs).toEqual(expect.any(Number));
+      expect(checks[0]?.details).toEqual({ kind: 'test', replica: 2, latencyMs: expect.any(Number) });
       expect(checks[1]?.message).toBe('false failed: ping returned false');
       expect(checks[2]?.message).not.toMatch(/hunter2|db\.internal|5432/);
       expect(checks[3]).toMatchObject({ timedOut: true });
