@@ -1,61 +1,19 @@
 // Runs the demo as a real process and reads its terminal output: the lifecycle banners in order,
 // the probe URLs, details for a loopback caller, the shutdown phases, and exit 0 after SIGTERM.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { httpRequest } from '@health/test-utils';
+import { fileURLToPath } from 'node:url';
+import { httpRequest, killServices, startService } from '@health/test-utils';
 import { afterAll, expect, it } from 'vitest';
 
-const require = createRequire(import.meta.url);
-const tsx = pathToFileURL(require.resolve('tsx')).href;
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-
-let child: ChildProcess | undefined;
-afterAll(() => {
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
-
-async function until<T>(
-  probe: () => Promise<T> | T,
-  done: (value: T) => boolean,
-  timeout = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+afterAll(killServices);
 
 it('prints STARTING -> UP, its probe URLs, then STOPPING -> drain -> DOWN and exits 0 on SIGTERM', async () => {
-  child = spawn(process.execPath, ['--import', tsx, main], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: '0',
-      DRAIN_DELAY_MS: '200',
-      TSX_TSCONFIG_PATH: `${root}tsconfig.json`,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const demo = await startService(fileURLToPath(new URL('../src/main.ts', import.meta.url)), {
+    env: { DRAIN_DELAY_MS: '200' },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  const running = () => child?.exitCode === null;
-
   // The URL block ends with the Ctrl-C hint; wait for all of it, not just the listening line.
-  const port = await until(
-    () => /listening on http:\/\/127\.0\.0\.1:(\d+)\n[\s\S]*SIGTERM to stop/.exec(stdout)?.[1],
-    (p) => !!p || !running(),
-    30_000,
-  );
-  expect(port, `no listening line\n${stdout}\n${stderr}`).toBeDefined();
-  const base = `http://127.0.0.1:${port}`;
+  await demo.waitForOutput(/SIGTERM to stop/);
+  const base = demo.baseUrl;
+  const port = new URL(base).port;
   for (const path of [
     '/health',
     '/health/live',
@@ -63,7 +21,7 @@ it('prints STARTING -> UP, its probe URLs, then STOPPING -> drain -> DOWN and ex
     '/health/started',
     '/api/greeting',
   ]) {
-    expect(stdout).toContain(`curl -i localhost:${port}${path}`);
+    expect(demo.stdout()).toContain(`curl -i localhost:${port}${path}`);
   }
   // The warm-up (database, then ~2 s) is still running: readiness fails, liveness passes.
   const starting = await httpRequest(`${base}/health/ready`);
@@ -71,11 +29,7 @@ it('prints STARTING -> UP, its probe URLs, then STOPPING -> drain -> DOWN and ex
   expect(JSON.parse(starting.body)).toMatchObject({ status: 'DOWN', state: 'STARTING' });
   expect((await httpRequest(`${base}/health/live`)).status).toBe(200);
 
-  await until(
-    () => stdout,
-    (out) => out.includes('==> UP') || !running(),
-    30_000,
-  );
+  await demo.waitForOutput(/==> UP/);
   const ready = await httpRequest(`${base}/health/ready`);
   expect(ready.status).toBe(200);
   // Loopback caller: checks and details are shown.
@@ -88,9 +42,9 @@ it('prints STARTING -> UP, its probe URLs, then STOPPING -> drain -> DOWN and ex
     greeting: 'Hello from the demo',
   });
 
-  child.kill('SIGTERM');
-  const [code, signal] = await exited;
-  expect({ code, signal, stderr }).toEqual({ code: 0, signal: null, stderr: '' });
+  const exit = await demo.stop('SIGTERM');
+  expect({ ...exit, stderr: demo.stderr() }).toEqual({ code: 0, signal: null, stderr: '' });
+  const stdout = demo.stdout();
 
   const lines = stdout.split('\n');
   const banners = lines
