@@ -9,6 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../bin/compile.mjs';
 import { loadConfig } from '../src/config.js';
 import { repoRoot } from '../src/paths.js';
+import { renderChart } from '../src/report/chart.js';
+import { renderMarkdown } from '../src/report/markdown.js';
 import { type BenchResults, runBench } from '../src/run.js';
 
 let results: BenchResults;
@@ -58,5 +60,17 @@ describe('bench smoke', () => {
     expect(row?.checkRuns).toBeGreaterThanOrEqual(1);
     expect(row?.checkRuns).toBeLessThanOrEqual(row?.bound ?? 0);
     expect(row?.runsPerProbe).toBeLessThan(0.1);
+  });
+
+  it('renders BENCHMARKS.md and the chart from its own numbers', () => {
+    const markdown = renderMarkdown(results);
+    expect(markdown).toContain('| **@health/core (createNodeListener)** |');
+    expect(markdown).toMatch(
+      /Each adapter ≥ 0\.95× .*\| @health\/core \(createNodeListener\) vs bare node:http route \| \d+\.\d\d×/,
+    );
+    const svg = renderChart(results);
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('node:http: @health/core (createNodeListener)');
+    expect(svg.match(/<rect /g)?.length).toBeGreaterThanOrEqual(3);
   });
 });
