@@ -129,7 +129,7 @@ function summary(results: BenchResults): string[] {
   }
   for (const m of t.shutdown.filter((r) => !r.met)) {
     lines.push(
-      `- **${m.subject}: ${m.value}.** Why: core marks responses \`Connection: close\` only for requests that *arrive* after STOPPING (a prepended \`request\` listener); the responses of requests already in flight at SIGTERM still go out keep-alive, the client reuses those sockets, and core's idle-socket sweep (every 50 ms) can destroy one just as the client's next request reaches it (ECONNRESET) — more likely the slower the server's event loop turns, so it shows on a busy machine. What would close it: track in-flight responses per registered server and set \`Connection: close\` on those not yet sent when STOPPING begins, so no socket goes back to idle keep-alive after SIGTERM (packages/core/src/server.ts).`,
+      `- **${m.subject}: ${m.value}.** Why: the failure kinds in the shutdown table say which race it was — ECONNRESET / EPIPE / socket hang up is a request written on a keep-alive socket the server closed under it; HTTP 5xx is the framework answering while it closes. What would close it: core's rule in packages/core/src/server.ts — from STOPPING on every response, including those in flight, carries \`Connection: close\`, and sockets idle at that moment stay open for the keep-alive window the server advertised — must hold on this adapter's server too (is the server registered with \`health.addServer()\`, and does the framework close connections itself first?).`,
     );
   }
   for (const m of t.coreImport.filter((r) => !r.met)) {
@@ -247,7 +247,7 @@ function shutdown(results: BenchResults): string[] {
         `| ${r.kind === 'ours' ? `**${r.label}**` : r.label} | ${r.exitMs === undefined ? `did not exit (killed after ${results.config.shutdownTimeoutMs / 1000} s)` : `${ms(r.exitMs)}${r.hung ? ` (${r.hung} round(s) did not exit)` : ''}`} | ${r.exits.join(', ')} | ${int(r.inFlight)} | ${int(r.served)} | ${int(r.failed)} | ${int(r.refused)} | ${failures(r) || '—'} |`,
     ),
     '',
-    'A server that keeps serving its keep-alive connections after SIGTERM without asking clients to close them never becomes idle, so `server.close()` never completes: the platform kills it after the grace period and the requests in flight then are lost. Ours answer with `Connection: close` once stopping, close idle sockets as they become idle, and exit 0 when the last in-flight response is written.',
+    'A server that keeps serving its keep-alive connections after SIGTERM without asking clients to close them never becomes idle, so `server.close()` never completes: the platform kills it after the grace period and the requests in flight then are lost. Ours mark every response from SIGTERM on — those already in flight included — with `Connection: close`, keep sockets that are idle at that moment open for the keep-alive window the server advertised (a pooled client may still send on them), then stop accepting and exit 0 once the last response is written. `@godaddy/terminus` (through `stoppable`) ends each socket right after its in-flight response without telling the client, which is already sending its next request on it; Fastify's `close()` answers requests arriving while it closes with 503 (`return503OnClosing`).',
     '',
   ];
 }
