@@ -93,6 +93,18 @@ describe('@health/test-services', () => {
         await client.end();
       }
     };
+    // Pausing stops the backends too: an already-open connection gets no answer either.
+    const held = new pg.Client(postgres.connection);
+    held.on('error', () => {});
+    await held.connect();
+    postgres.pause();
+    const answered = await Promise.race([
+      held.query('SELECT 1').then(() => 'answered'),
+      new Promise((resolve) => setTimeout(resolve, 400, 'silent')),
+    ]);
+    postgres.resume();
+    expect(answered).toBe('silent');
+    await held.end();
     await lifecycle(postgres, Buffer.from([0, 0, 0, 8, 4, 0xd2, 0x16, 0x2f]), query);
   });
 
