@@ -124,7 +124,11 @@ describe('pingCheck', () => {
         ['throws', 'DOWN'],
         ['hangs', 'DOWN'],
       ]);
-      expect(checks[0]?.details).toEqual({ kind: 'test', replica: 2, latencyMs: expect.any(Number) });
+      expect(checks[0]?.details).toEqual({
+        kind: 'test',
+        replica: 2,
+        latencyMs: expect.any(Number),
+      });
       expect(checks[1]?.message).toBe('false failed: ping returned false');
       expect(checks[2]?.message).not.toMatch(/hunter2|db\.internal|5432/);
       expect(checks[3]).toMatchObject({ timedOut: true });
