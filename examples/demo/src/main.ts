@@ -43,7 +43,7 @@ app.get('/api/greeting', async (_req, res) => {
   res.json(await greet());
 });
 
-const server = app.listen(env('PORT', 3000), (error) => {
+const server = app.listen(env('PORT', 3000), process.env.HOST ?? '127.0.0.1', (error) => {
   if (error) throw error; // Express 5 reports EADDRINUSE here
   const { port } = server.address() as AddressInfo;
   print(`listening on http://127.0.0.1:${port}`);

@@ -16,11 +16,15 @@ const health = createHealth({
 health.onShutdown('database', () => db.close());
 
 const app = buildApp({ health, db });
-const server = app.listen(Number(process.env.PORT ?? 3000), (error) => {
-  if (error) throw error; // Express 5 reports EADDRINUSE here
-  const { port } = server.address() as AddressInfo;
-  console.log(`listening on http://127.0.0.1:${port}`);
-  health.markReady();
-});
+const server = app.listen(
+  Number(process.env.PORT ?? 3000),
+  process.env.HOST ?? '0.0.0.0',
+  (error) => {
+    if (error) throw error; // Express 5 reports EADDRINUSE here
+    const { port } = server.address() as AddressInfo;
+    console.log(`listening on http://127.0.0.1:${port}`);
+    health.markReady();
+  },
+);
 // Shutdown closes this server gracefully: in-flight requests finish, keep-alive clients are told to close.
 health.addServer(server);

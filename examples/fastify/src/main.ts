@@ -18,7 +18,7 @@ health.onShutdown('database', () => db.close());
 
 const app = buildApp({ health, db, logLevel: process.env.LOG_LEVEL });
 // All interfaces (Fastify's default is localhost only, which a kubelet cannot reach).
-await app.listen({ port: Number(process.env.PORT ?? 3000), host: '0.0.0.0' });
+await app.listen({ port: Number(process.env.PORT ?? 3000), host: process.env.HOST ?? '0.0.0.0' });
 const { port } = app.server.address() as AddressInfo;
 console.log(`listening on http://127.0.0.1:${port}`);
 app.health.markReady();

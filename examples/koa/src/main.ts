@@ -16,7 +16,7 @@ const health = createHealth({
 health.onShutdown('database', () => db.close());
 
 const app = buildApp({ health, db });
-const server = app.listen(Number(process.env.PORT ?? 3000), () => {
+const server = app.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '0.0.0.0', () => {
   const { port } = server.address() as AddressInfo;
   console.log(`listening on http://127.0.0.1:${port}`);
   health.markReady();

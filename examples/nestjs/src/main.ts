@@ -16,6 +16,6 @@ const app = await buildApp({
 });
 // Nest's own shutdown hooks run too (DatabaseModule closes the database in onApplicationShutdown).
 app.enableShutdownHooks();
-await app.listen(Number(process.env.PORT ?? 3000), '0.0.0.0');
+await app.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '0.0.0.0');
 const { port } = app.getHttpServer().address() as AddressInfo;
 console.log(`listening on http://127.0.0.1:${port}`);
