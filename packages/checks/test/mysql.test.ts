@@ -80,7 +80,7 @@ describe('mysqlCheck (real MariaDB)', () => {
 
   it('times out in bounded time when the server accepts but never answers, and recovers on resume()', async () => {
     expect((await app.probe()).status).toBe(200);
-    server.pause();
+    await server.pause();
     try {
       const hung = await app.details();
       expect(hung.status).toBe(503);
@@ -91,7 +91,7 @@ describe('mysqlCheck (real MariaDB)', () => {
       expect(again.ms).toBeLessThan(TIMEOUT + SLACK);
       expect((await app.app()).status).toBe(200);
     } finally {
-      server.resume();
+      await server.resume();
     }
     await eventually(
       () => app.probe(),

@@ -55,7 +55,7 @@ describe('postgresCheck (real PostgreSQL)', () => {
 
   it('times out in bounded time when the server accepts but never answers, and recovers on resume()', async () => {
     expect((await app.probe()).status).toBe(200);
-    server.pause();
+    await server.pause();
     try {
       const hung = await app.details();
       expect(hung.status).toBe(503);
@@ -67,7 +67,7 @@ describe('postgresCheck (real PostgreSQL)', () => {
       expect(again.ms).toBeLessThan(TIMEOUT + SLACK);
       expect((await app.app()).status).toBe(200);
     } finally {
-      server.resume();
+      await server.resume();
     }
     await eventually(
       () => app.probe(),

@@ -79,7 +79,7 @@ describe('rabbitMqCheck (real RabbitMQ)', () => {
   });
 
   it('times out in bounded time when the broker accepts but never answers, and recovers on resume()', async () => {
-    server.pause();
+    await server.pause();
     try {
       const hung = await statuses();
       expect(hung.status).toBe(503);
@@ -95,7 +95,7 @@ describe('rabbitMqCheck (real RabbitMQ)', () => {
       expect(again.ms).toBeLessThan(TIMEOUT + SLACK);
       expect((await app.app()).status).toBe(200);
     } finally {
-      server.resume();
+      await server.resume();
     }
     await eventually(
       () => app.probe(),

@@ -102,7 +102,7 @@ describe('redisCheck (real Redis)', () => {
 
   it('times out in bounded time when the server accepts but never answers, and recovers on resume()', async () => {
     expect((await app.probe()).status).toBe(200);
-    server.pause();
+    await server.pause();
     try {
       const hung = await statuses();
       expect(hung.status).toBe(503);
@@ -113,7 +113,7 @@ describe('redisCheck (real Redis)', () => {
       expect(again.ms).toBeLessThan(TIMEOUT + SLACK);
       expect((await app.app()).status).toBe(200);
     } finally {
-      server.resume();
+      await server.resume();
     }
     await eventually(
       () => app.probe(),

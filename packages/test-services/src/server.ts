@@ -33,10 +33,13 @@ export interface ServiceHandle {
   start(): Promise<void>;
   /** Stops the server gracefully (clients see their connections close); data is kept. */
   stop(): Promise<void>;
-  /** SIGSTOP: the kernel still accepts connections, the server never answers. */
-  pause(): void;
-  /** SIGCONT after `pause()`. */
-  resume(): void;
+  /**
+   * SIGSTOP to the server and every descendant: the kernel still accepts connections, the server
+   * never answers. Resolves once every thread is stopped.
+   */
+  pause(): Promise<void>;
+  /** SIGCONT after `pause()`; resolves once the server runs again. */
+  resume(): Promise<void>;
   /** SIGKILL and remove the data directory. Idempotent; also happens on process exit. */
   kill(): Promise<void>;
   /** The last lines the server printed (for failure messages). */
@@ -240,7 +243,7 @@ export class ManagedServer {
   /** Spawns the server and resolves once `probe` succeeds. */
   async start(): Promise<void> {
     if (this.current === 'killed') throw new Error(`${SCOPE}: ${this.name} was killed`);
-    if (this.current === 'paused') this.resume();
+    if (this.current === 'paused') await this.resume();
     if (this.current === 'running') return;
     hookExit();
     const spec = this.options.launch(this.port);
@@ -306,7 +309,7 @@ export class ManagedServer {
   async stop(): Promise<void> {
     const child = this.child;
     if (!child || this.current === 'killed') return;
-    if (this.current === 'paused') this.resume();
+    if (this.current === 'paused') await this.resume();
     this.signal(this.options.stopSignal ?? 'SIGTERM', child.pid);
     const exited = this.exited;
     const forced = sleep(15_000, 'timeout', { ref: false });
@@ -319,17 +322,24 @@ export class ManagedServer {
     this.current = 'stopped';
   }
 
-  pause(): void {
-    if (this.current !== 'running')
+  /** SIGSTOP the whole tree; resolves once every thread of every process is stopped. */
+  async pause(): Promise<void> {
+    const pid = this.child?.pid;
+    if (this.current !== 'running' || pid === undefined) {
       throw new Error(`${SCOPE}: cannot pause ${this.name}: it is ${this.current}`);
-    this.signal('SIGSTOP', this.child?.pid);
+    }
+    this.signal('SIGSTOP', pid);
     this.current = 'paused';
+    await waitForTree(pid, (state) => state === 'T' || state === 't', `${this.name} to stop`);
   }
 
-  resume(): void {
-    if (this.current !== 'paused') return;
-    this.signal('SIGCONT', this.child?.pid);
+  /** SIGCONT after `pause()`; resolves once no thread is stopped any more. */
+  async resume(): Promise<void> {
+    const pid = this.child?.pid;
+    if (this.current !== 'paused' || pid === undefined) return;
+    this.signal('SIGCONT', pid);
     this.current = 'running';
+    await waitForTree(pid, (state) => state !== 'T' && state !== 't', `${this.name} to continue`);
   }
 
   async kill(): Promise<void> {
@@ -370,6 +380,47 @@ export class ManagedServer {
         }
       }
     }
+  }
+}
+
+/** The state letter of every thread of `pid` and its descendants (from /proc). */
+function threadStates(pid: number): string[] {
+  const states: string[] = [];
+  for (const process of [pid, ...descendants(pid)]) {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${process}/task`);
+    } catch {
+      continue; // exited
+    }
+    for (const task of tasks) {
+      try {
+        const stat = readFileSync(`/proc/${process}/task/${task}/stat`, 'utf8');
+        states.push(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+      } catch {
+        // exited meanwhile
+      }
+    }
+  }
+  return states;
+}
+
+/** Waits (up to 5 s) until every thread in the tree satisfies `ok` (zombies and the dead excepted). */
+async function waitForTree(
+  pid: number,
+  ok: (state: string) => boolean,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const pending = threadStates(pid).filter((s) => s !== 'Z' && s !== 'X' && !ok(s));
+    if (pending.length === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${SCOPE}: timed out waiting for ${what} (thread states: ${pending.join('')})`,
+      );
+    }
+    await sleep(2);
   }
 }
 

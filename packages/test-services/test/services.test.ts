@@ -50,10 +50,10 @@ async function lifecycle(
   expect(service.state).toBe('running');
   expect(service.url).toContain(`127.0.0.1:${service.port}`);
   await query();
-  service.pause();
+  await service.pause();
   expect(service.state).toBe('paused');
   expect(await tcpState(service.port, hello)).toBe('silent');
-  service.resume();
+  await service.resume();
   await query();
   await service.stop();
   expect(service.state).toBe('stopped');
@@ -97,12 +97,12 @@ describe('@health/test-services', () => {
     const held = new pg.Client(postgres.connection);
     held.on('error', () => {});
     await held.connect();
-    postgres.pause();
+    await postgres.pause();
     const answered = await Promise.race([
       held.query('SELECT 1').then(() => 'answered'),
       new Promise((resolve) => setTimeout(resolve, 400, 'silent')),
     ]);
-    postgres.resume();
+    await postgres.resume();
     expect(answered).toBe('silent');
     await held.end();
     await lifecycle(postgres, Buffer.from([0, 0, 0, 8, 4, 0xd2, 0x16, 0x2f]), query);
