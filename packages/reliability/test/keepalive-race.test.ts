@@ -57,7 +57,7 @@ const describeError = (error: unknown) => {
 
 /**
  * Opens `sockets` pooled connections per client, lets them go idle, sends SIGTERM, then sends one
- * request per idle socket at each of `offsets` (ms after SIGTERM).
+ * request per idle socket at each of `offsets` (ms after the service entered STOPPING).
  */
 async function race(drainDelay: number, offsets: number[]) {
   const child = await startTs(SERVICE, {
@@ -74,8 +74,11 @@ async function race(drainDelay: number, offsets: number[]) {
   expect(idle).toBe(sockets);
   await sleep(200); // idle, as between two bursts of traffic
 
-  const signalled = Date.now();
   child.kill('SIGTERM');
+  // Offsets count from the moment the service is STOPPING (the drain starts there): a request
+  // sent before the signal is handled would be an ordinary keep-alive request.
+  await child.waitForEvent((e) => e.event === 'state' && e.to === 'STOPPING', 5000);
+  const signalled = Date.now();
   const outcomes: Outcome[] = await Promise.all(
     offsets.flatMap((offset) => [
       (async (): Promise<Outcome> => {

@@ -49,11 +49,13 @@ export async function startTs(
     cwd?: string;
     listenTimeout?: number;
     nodeArgs?: string[];
+    /** Open an IPC channel to the child (`child.process.send`). */
+    ipc?: boolean;
   } = {},
 ): Promise<Child> {
   const child = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), '--import', tsxLoader, entry],
+    ['--import', tsxLoader, ...(options.nodeArgs ?? []), entry],
     {
       cwd: options.cwd ?? repoRoot,
       env: {
@@ -63,7 +65,7 @@ export async function startTs(
         PORT: '0',
         ...options.env,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     },
   );
   const waiters = new Set<() => void>();

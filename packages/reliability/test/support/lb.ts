@@ -216,6 +216,15 @@ local pause = tonumber(os.getenv("WRK_DELAY_MS") or "0")
 if pause > 0 then
   delay = function() return pause end
 end
+local paths = {}
+for p in string.gmatch(os.getenv("WRK_PATHS") or "", "[^ ]+") do table.insert(paths, p) end
+if #paths > 0 then
+  local n = 0
+  request = function()
+    n = n + 1
+    return wrk.format(nil, paths[(n % #paths) + 1])
+  end
+end
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format('WRK_JSON {"requests":%d,"durationUs":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50Us":%d,"p99Us":%d,"maxUs":%d}\\n',
@@ -231,7 +240,14 @@ end
  */
 export function startWrk(
   url: string,
-  options: { connections?: number; threads?: number; maxSeconds?: number; delayMs?: number } = {},
+  options: {
+    connections?: number;
+    threads?: number;
+    maxSeconds?: number;
+    delayMs?: number;
+    /** Cycle through these paths (on the host of `url`) instead of requesting `url` only. */
+    paths?: string[];
+  } = {},
 ) {
   const exe = binary('wrk');
   const dir = mkdtempSync(join(tmpdir(), 'health-wrk-'));
@@ -254,7 +270,11 @@ export function startWrk(
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, WRK_DELAY_MS: String(options.delayMs ?? 0) },
+      env: {
+        ...process.env,
+        WRK_DELAY_MS: String(options.delayMs ?? 0),
+        WRK_PATHS: (options.paths ?? []).join(' '),
+      },
     },
   );
   let output = '';
