@@ -166,13 +166,7 @@ async function soak(target: Target) {
       flat: heapFlat,
     },
     fds: { before: first.fds, after: last.fds, flat: fdsFlat },
-    p99Ms: {
-      first: p99s[0],
-      last: p99s.at(-1),
-      median: median(p99s),
-      max: Math.max(...p99s),
-      stable: p99Stable,
-    },
+    p99Ms: { early: earlyP99, late: lateP99, max: Math.max(...p99s), stable: p99Stable },
     exitCode: exit.code,
     ok,
   };
