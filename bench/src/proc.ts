@@ -25,8 +25,8 @@ export interface RunningServer {
   exited: Promise<ServerExit>;
   /** stderr so far (for error messages). */
   stderr(): string;
-  /** The counted check's runs (amplification mode only, over IPC). */
-  runs(): Promise<number>;
+  /** The counted check's runs and the server's CPU time (user + system, µs) so far; needs `ipc`. */
+  stats(): Promise<ServerStats>;
   /** SIGKILL and wait. */
   kill(): Promise<void>;
 }
@@ -38,6 +38,11 @@ export function pinned(
   args: string[],
 ): [string, string[]] {
   return cpu === undefined ? [command, args] : ['taskset', ['-c', cpu, command, ...args]];
+}
+
+export interface ServerStats {
+  runs: number;
+  cpuUs: number;
 }
 
 export interface StartOptions {
@@ -101,12 +106,12 @@ export function startServer(id: string, options: StartOptions): Promise<RunningS
         probeUrl: `http://127.0.0.1:${info.probePort}${info.probePath}`,
         exited,
         stderr: () => stderr,
-        runs: () =>
-          new Promise<number>((resolveRuns, rejectRuns) => {
-            const t = setTimeout(() => rejectRuns(new Error(`${id}: no stats over IPC`)), 5000);
+        stats: () =>
+          new Promise<ServerStats>((resolveStats, rejectStats) => {
+            const t = setTimeout(() => rejectStats(new Error(`${id}: no stats over IPC`)), 5000);
             child.once('message', (message) => {
               clearTimeout(t);
-              resolveRuns((message as { runs: number }).runs);
+              resolveStats(message as ServerStats);
             });
             child.send('stats');
           }),

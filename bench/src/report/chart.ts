@@ -119,7 +119,7 @@ function throughputPanel(results: BenchResults): Panel | undefined {
       .map((r) => ({
         label: `${FRAMEWORK_LABELS[g.framework].split(' (')[0]}: ${r.label}`,
         value: r.ratio,
-        text: x(r.ratio),
+        text: Number.isFinite(r.cpuRatio) ? `${x(r.ratio)}  (CPU ${x(r.cpuRatio)})` : x(r.ratio),
         kind: r.kind,
       })),
   );
@@ -131,7 +131,7 @@ function throughputPanel(results: BenchResults): Panel | undefined {
   return {
     title:
       'Readiness probe throughput, relative to the same framework’s bare {"status":"UP"} route',
-    subtitle: `req/s ÷ bare route req/s, median of ${results.config.rounds} interleaved rounds (${results.config.connections} connections, wrk). Target: adapters ≥ ${ADAPTER_TARGET.toFixed(2)}×.`,
+    subtitle: `req/s ÷ bare route req/s, median of ${results.config.rounds} interleaved rounds (${results.config.connections} connections, wrk); in brackets: by server CPU time per probe. Target: adapters ≥ ${ADAPTER_TARGET.toFixed(2)}×.`,
     bars,
     scale: 'linear',
     domain: [0, top],

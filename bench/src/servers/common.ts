@@ -67,8 +67,8 @@ export function portOf(address: unknown): number {
 
 /**
  * Tells the orchestrator the server is ready: one `BENCH_READY {json}` line on stdout.
- * `probePort` when probes are served by a separate server (lightship). In amplification mode
- * the orchestrator asks for the check's run count over IPC.
+ * `probePort` when probes are served by a separate server (lightship). When started with an IPC
+ * channel, answers `stats` with the check's run count and the process's CPU time so far.
  */
 export function announce(info: { port: number; probePort?: number; probePath?: string }): void {
   const line = {
@@ -79,7 +79,9 @@ export function announce(info: { port: number; probePort?: number; probePath?: s
   process.stdout.write(`BENCH_READY ${JSON.stringify(line)}\n`);
   if (process.send) {
     process.on('message', (message) => {
-      if (message === 'stats') process.send?.({ runs });
+      if (message !== 'stats') return;
+      const cpu = process.cpuUsage();
+      process.send?.({ runs, cpuUs: cpu.user + cpu.system });
     });
   }
 }

@@ -42,13 +42,13 @@ export async function runAmplification(
       env: { BENCH_CHECK_MS: String(config.ampCheckMs), BENCH_CACHE_MS: String(config.cacheMs) },
     });
     try {
-      const before = await server.runs();
+      const before = (await server.stats()).runs;
       const r = await runWrk(server.probeUrl, {
         connections: config.ampConnections,
         seconds: config.ampDuration,
         cpu: config.loadCpu,
       });
-      const runs = (await server.runs()) - before;
+      const runs = (await server.stats()).runs - before;
       const row: AmplificationRow = {
         id: scenario.id,
         framework: scenario.framework,

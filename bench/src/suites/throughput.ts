@@ -7,7 +7,7 @@
 import type { BenchConfig } from '../config.js';
 import { type RunningServer, startServer } from '../proc.js';
 import type { Framework, Scenario } from '../scenarios.js';
-import { median, rotate } from '../stats.js';
+import { max, median, min, rotate } from '../stats.js';
 import { runWrk, type WrkResult } from '../wrk.js';
 
 export interface ThroughputSample {
@@ -17,6 +17,8 @@ export interface ThroughputSample {
   p99Us: number;
   non2xx: number;
   socketErrors: number;
+  /** Server CPU time (user + system) per answered probe, in µs: robust to a busy machine. */
+  cpuUs: number;
 }
 
 export interface ThroughputRow {
@@ -32,6 +34,10 @@ export interface ThroughputRow {
   ratio: number;
   /** Median over rounds of the extra server time per probe vs the bare route, in µs (1e6/rps - 1e6/bare). */
   extraUs: number;
+  /** Median server CPU µs per probe. */
+  cpuUs: number;
+  /** Median over rounds of bare CPU/probe ÷ this CPU/probe: the req/s ratio a CPU-bound server would show. */
+  cpuRatio: number;
   errors: number;
 }
 
@@ -39,7 +45,17 @@ export interface ThroughputGroup {
   framework: Framework;
   rows: ThroughputRow[];
   /** Our row vs each peer of the same group: median over rounds of ours/peer rps. */
-  oursVsPeers: { ours: string; peer: string; ratio: number }[];
+  oursVsPeers: {
+    ours: string;
+    peer: string;
+    /** Median over rounds of ours ÷ peer req/s. */
+    ratio: number;
+    /** Spread of that ratio over rounds. */
+    low: number;
+    high: number;
+    /** Median over rounds of peer CPU/probe ÷ ours CPU/probe. */
+    cpuRatio: number;
+  }[];
 }
 
 type Log = (line: string) => void;
@@ -76,6 +92,7 @@ async function runGroup(
         await startServer(scenario.id, {
           mode: 'throughput',
           cpu: config.serverCpu,
+          ipc: true,
           env: { BENCH_CACHE_MS: String(config.cacheMs) },
         }),
       );
@@ -88,7 +105,11 @@ async function runGroup(
     }
     for (let round = 0; round < config.rounds; round++) {
       for (const scenario of rotate(members, round)) {
-        const r = await wrk(servers.get(scenario.id) as RunningServer, config.duration);
+        const server = servers.get(scenario.id) as RunningServer;
+        const before = await server.stats();
+        const r = await wrk(server, config.duration);
+        const cpuUs =
+          r.requests > 0 ? ((await server.stats()).cpuUs - before.cpuUs) / r.requests : Number.NaN;
         (samples.get(scenario.id) as ThroughputSample[]).push({
           round,
           rps: r.rps,
@@ -96,9 +117,10 @@ async function runGroup(
           p99Us: r.latencyUs.p99,
           non2xx: r.non2xx,
           socketErrors: r.socketErrors,
+          cpuUs,
         });
         log(
-          `  ${framework} round ${round + 1}/${config.rounds} ${scenario.id.padEnd(24)} ${Math.round(r.rps).toString().padStart(7)} req/s  p50 ${r.latencyUs.p50} µs  p99 ${r.latencyUs.p99} µs${r.non2xx + r.socketErrors ? `  errors ${r.non2xx + r.socketErrors}` : ''}`,
+          `  ${framework} round ${round + 1}/${config.rounds} ${scenario.id.padEnd(24)} ${Math.round(r.rps).toString().padStart(7)} req/s  ${cpuUs.toFixed(1).padStart(6)} µs CPU/probe  p50 ${r.latencyUs.p50} µs  p99 ${r.latencyUs.p99} µs${r.non2xx + r.socketErrors ? `  errors ${r.non2xx + r.socketErrors}` : ''}`,
         );
       }
     }
@@ -114,14 +136,15 @@ export function summarize(
   samples: Map<string, ThroughputSample[]>,
 ): ThroughputGroup {
   const bare = members.find((m) => m.kind === 'bare');
-  const bareByRound = new Map(
-    (bare ? (samples.get(bare.id) ?? []) : []).map((s) => [s.round, s.rps]),
-  );
-  const perRound = (id: string, f: (s: ThroughputSample, bareRps: number) => number): number =>
+  const bareByRound = new Map((bare ? (samples.get(bare.id) ?? []) : []).map((s) => [s.round, s]));
+  const perRound = (
+    id: string,
+    f: (s: ThroughputSample, bare: ThroughputSample) => number,
+  ): number =>
     median(
       (samples.get(id) ?? [])
         .filter((s) => bareByRound.has(s.round))
-        .map((s) => f(s, bareByRound.get(s.round) as number)),
+        .map((s) => f(s, bareByRound.get(s.round) as ThroughputSample)),
     );
   const rows: ThroughputRow[] = members.map((m) => {
     const list = samples.get(m.id) ?? [];
@@ -134,19 +157,29 @@ export function summarize(
       rps: median(list.map((s) => s.rps)),
       p50Us: median(list.map((s) => s.p50Us)),
       p99Us: median(list.map((s) => s.p99Us)),
-      ratio: perRound(m.id, (s, b) => s.rps / b),
-      extraUs: perRound(m.id, (s, b) => 1e6 / s.rps - 1e6 / b),
+      ratio: perRound(m.id, (s, b) => s.rps / b.rps),
+      extraUs: perRound(m.id, (s, b) => 1e6 / s.rps - 1e6 / b.rps),
+      cpuUs: median(list.map((s) => s.cpuUs)),
+      cpuRatio: perRound(m.id, (s, b) => b.cpuUs / s.cpuUs),
       errors: list.reduce((sum, s) => sum + s.non2xx + s.socketErrors, 0),
     };
   });
   const oursVsPeers: ThroughputGroup['oursVsPeers'] = [];
   for (const ours of members.filter((m) => m.kind === 'ours')) {
-    const mine = new Map((samples.get(ours.id) ?? []).map((s) => [s.round, s.rps]));
+    const mine = new Map((samples.get(ours.id) ?? []).map((s) => [s.round, s]));
     for (const peer of members.filter((m) => m.kind === 'peer')) {
-      const ratios = (samples.get(peer.id) ?? [])
-        .filter((s) => mine.has(s.round))
-        .map((s) => (mine.get(s.round) as number) / s.rps);
-      oursVsPeers.push({ ours: ours.id, peer: peer.id, ratio: median(ratios) });
+      const paired = (samples.get(peer.id) ?? []).filter((s) => mine.has(s.round));
+      const ratios = paired.map((s) => (mine.get(s.round) as ThroughputSample).rps / s.rps);
+      oursVsPeers.push({
+        ours: ours.id,
+        peer: peer.id,
+        ratio: median(ratios),
+        low: min(ratios),
+        high: max(ratios),
+        cpuRatio: median(
+          paired.map((s) => s.cpuUs / (mine.get(s.round) as ThroughputSample).cpuUs),
+        ),
+      });
     }
   }
   return { framework, rows, oursVsPeers };
