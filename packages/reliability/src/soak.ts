@@ -178,7 +178,7 @@ const reports = [];
 for (const target of targets()) reports.push(await soak(target));
 console.log('\n[soak] summary');
 console.log(
-  'target                  probes     s   probes/s  heap after GC before -> after (MB)   fds        p99 first/median/max (ms)   ok',
+  'target                  probes     s   probes/s  heap after GC before -> after (MB)   fds        p99 early/late/max (ms)     ok',
 );
 for (const r of reports) {
   console.log(
