@@ -82,6 +82,17 @@ function drawPanel(panel: Panel, top: number): { svg: string; height: number } {
       `<text x="${px.toFixed(1)}" y="${y0 + plotH + 14}" font-size="10.5" fill="${COLORS.muted}" text-anchor="middle">${esc(panel.tickFormat(tick))}</text>`,
     );
   }
+  for (const mark of panel.marks ?? []) {
+    const px = position(panel, mark.at);
+    parts.push(
+      `<line x1="${px.toFixed(1)}" y1="${y0 - 4}" x2="${px.toFixed(1)}" y2="${y0 + plotH}" stroke="${mark.color}" stroke-width="1.5"${mark.dashed ? ' stroke-dasharray="5 3"' : ''}/>`,
+    );
+    const anchor = mark.anchor ?? 'middle';
+    const tx = anchor === 'end' ? px - 3 : anchor === 'start' ? px + 3 : px;
+    parts.push(
+      `<text x="${tx.toFixed(1)}" y="${y0 - 7}" font-size="10.5" fill="${mark.color}" text-anchor="${anchor}">${esc(mark.label)}</text>`,
+    );
+  }
   panel.bars.forEach((bar, i) => {
     const y = y0 + i * ROW_H;
     const end = position(panel, bar.value);
@@ -95,20 +106,9 @@ function drawPanel(panel: Panel, top: number): { svg: string; height: number } {
       );
     }
     parts.push(
-      `<text x="${(Number.isFinite(bar.value) ? end : BAR_X) + 5}" y="${y + 15}" font-size="11.5" fill="${COLORS.text}">${esc(bar.text)}</text>`,
+      `<text x="${(Number.isFinite(bar.value) ? end : BAR_X) + 5}" y="${y + 15}" font-size="11.5" fill="${COLORS.text}" stroke="#ffffff" stroke-width="3" paint-order="stroke">${esc(bar.text)}</text>`,
     );
   });
-  for (const mark of panel.marks ?? []) {
-    const px = position(panel, mark.at);
-    parts.push(
-      `<line x1="${px.toFixed(1)}" y1="${y0 - 4}" x2="${px.toFixed(1)}" y2="${y0 + plotH}" stroke="${mark.color}" stroke-width="1.5"${mark.dashed ? ' stroke-dasharray="5 3"' : ''}/>`,
-    );
-    const anchor = mark.anchor ?? 'middle';
-    const tx = anchor === 'end' ? px - 3 : anchor === 'start' ? px + 3 : px;
-    parts.push(
-      `<text x="${tx.toFixed(1)}" y="${y0 - 7}" font-size="10.5" fill="${mark.color}" text-anchor="${anchor}">${esc(mark.label)}</text>`,
-    );
-  }
   return { svg: parts.join('\n'), height: 64 + plotH + 34 };
 }
 
@@ -204,7 +204,7 @@ function importPanel(results: BenchResults): Panel | undefined {
   const hi = Math.ceil((top * 1.05) / step) * step;
   return {
     title: 'Import cost added to the app (ms; lower is better)',
-    subtitle: `median of ${results.config.importRuns} fresh node processes; measured after the framework the package plugs into is already loaded`,
+    subtitle: `median of ${results.config.importRuns} fresh node processes; measured after the framework the package plugs into is loaded (node:http for @health/core, terminus and lightship)`,
     bars: rows.map((r) => ({
       label: r.label,
       value: r.overFrameworkMs,

@@ -36,7 +36,7 @@ export interface ThroughputRow {
   extraUs: number;
   /** Median server CPU µs per probe. */
   cpuUs: number;
-  /** Median over rounds of bare CPU/probe ÷ this CPU/probe: the req/s ratio a CPU-bound server would show. */
+  /** Bare route's median CPU/probe ÷ this one's: the req/s ratio a CPU-bound server would show. */
   cpuRatio: number;
   errors: number;
 }
@@ -53,7 +53,7 @@ export interface ThroughputGroup {
     /** Spread of that ratio over rounds. */
     low: number;
     high: number;
-    /** Median over rounds of peer CPU/probe ÷ ours CPU/probe. */
+    /** Peer's median CPU/probe ÷ ours. */
     cpuRatio: number;
   }[];
 }
@@ -160,10 +160,15 @@ export function summarize(
       ratio: perRound(m.id, (s, b) => s.rps / b.rps),
       extraUs: perRound(m.id, (s, b) => 1e6 / s.rps - 1e6 / b.rps),
       cpuUs: median(list.map((s) => s.cpuUs)),
-      cpuRatio: perRound(m.id, (s, b) => b.cpuUs / s.cpuUs),
+      cpuRatio: Number.NaN,
       errors: list.reduce((sum, s) => sum + s.non2xx + s.socketErrors, 0),
     };
   });
+  // CPU time is far less disturbed by other work than req/s, so its ratio is taken between the
+  // medians (the figures the tables show) rather than per round.
+  const bareRow = rows.find((r) => r.kind === 'bare');
+  for (const row of rows) if (bareRow) row.cpuRatio = bareRow.cpuUs / row.cpuUs;
+  const cpuOf = (id: string) => rows.find((r) => r.id === id)?.cpuUs ?? Number.NaN;
   const oursVsPeers: ThroughputGroup['oursVsPeers'] = [];
   for (const ours of members.filter((m) => m.kind === 'ours')) {
     const mine = new Map((samples.get(ours.id) ?? []).map((s) => [s.round, s]));
@@ -176,9 +181,7 @@ export function summarize(
         ratio: median(ratios),
         low: min(ratios),
         high: max(ratios),
-        cpuRatio: median(
-          paired.map((s) => s.cpuUs / (mine.get(s.round) as ThroughputSample).cpuUs),
-        ),
+        cpuRatio: cpuOf(peer.id) / cpuOf(ours.id),
       });
     }
   }
