@@ -309,11 +309,11 @@ function footprint(results: BenchResults): string[] {
     '',
     '### Installed dependencies',
     '',
-    '| package | version | runtime dependencies installed with it | installed size (itself + those) | direct dependencies |',
-    '|---|---|---:|---:|---|',
+    '| package | version | runtime dependencies installed with it | installed size (itself + those) | of which JavaScript | direct dependencies |',
+    '|---|---|---:|---:|---:|---|',
     ...f.deps.map(
       (d) =>
-        `| ${d.kind === 'ours' ? `**${d.name}**` : d.name} | ${d.version} | ${d.dependencies} | ${kib(d.bytes)} | ${d.direct.map((n) => `\`${n}\``).join(', ') || '—'} |`,
+        `| ${d.kind === 'ours' ? `**${d.name}**` : d.name} | ${d.version} | ${d.dependencies} | ${kib(d.bytes)} | ${d.jsBytes === undefined ? 'n/a' : kib(d.jsBytes)} | ${d.direct.map((n) => `\`${n}\``).join(', ') || '—'} |`,
     ),
     '',
   ];

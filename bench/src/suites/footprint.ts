@@ -134,6 +134,8 @@ export interface DepsRow {
   dependencies: number;
   /** Bytes on disk of itself plus those dependencies (published files). */
   bytes: number;
+  /** Of which JavaScript files (.js/.cjs/.mjs): what Node loads, without types and source maps. */
+  jsBytes: number;
   /** Its runtime dependencies' names (direct). */
   direct: string[];
 }
@@ -242,33 +244,37 @@ function resolvePackageDir(from: string, name: string): string | undefined {
   }
 }
 
-function dirBytes(dir: string, skipNodeModules = true): number {
+const JS = /\.(c|m)?js$/;
+
+/** Bytes of the files under `dir` (its own node_modules excluded), all or JavaScript only. */
+function dirBytes(dir: string, jsOnly = false): number {
   let total = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' && skipNodeModules) continue;
+    if (entry.name === 'node_modules') continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) total += dirBytes(path);
-    else if (entry.isFile()) total += statSync(path).size;
+    if (entry.isDirectory()) total += dirBytes(path, jsOnly);
+    else if (entry.isFile() && (!jsOnly || JS.test(entry.name))) total += statSync(path).size;
   }
   return total;
 }
 
 /** Bytes a package occupies once installed: a workspace package counts what it would publish. */
-function packageBytes(dir: string): number {
+function packageBytes(dir: string, jsOnly = false): number {
   if (!dir.includes('/node_modules/')) {
     const manifest = readManifest(dir);
-    let total = statSync(join(dir, 'package.json')).size;
-    for (const extra of ['README.md', 'LICENSE', 'CHANGELOG.md'])
+    let total = jsOnly ? 0 : statSync(join(dir, 'package.json')).size;
+    for (const extra of jsOnly ? [] : ['README.md', 'LICENSE', 'CHANGELOG.md'])
       if (existsSync(join(dir, extra))) total += statSync(join(dir, extra)).size;
     for (const entry of manifest.files ?? []) {
       const path = join(dir, entry);
       if (!existsSync(path)) continue;
-      // Source maps ship too when `files` lists dist: count them, as npm would.
-      total += statSync(path).isDirectory() ? dirBytes(path) : statSync(path).size;
+      // Source maps and declarations ship too when `files` lists dist: count them, as npm would.
+      if (statSync(path).isDirectory()) total += dirBytes(path, jsOnly);
+      else if (!jsOnly || JS.test(path)) total += statSync(path).size;
     }
     return total;
   }
-  return dirBytes(dir);
+  return dirBytes(dir, jsOnly);
 }
 
 export function installedDependencies(name: string, kind: 'ours' | 'peer'): DepsRow | undefined {
@@ -294,6 +300,7 @@ export function installedDependencies(name: string, kind: 'ours' | 'peer'): Deps
     kind,
     dependencies: seen.size - 1,
     bytes: [...seen.values()].reduce((sum, dir) => sum + packageBytes(dir), 0),
+    jsBytes: [...seen.values()].reduce((sum, dir) => sum + packageBytes(dir, true), 0),
     direct: Object.keys(manifest.dependencies ?? {}),
   };
 }
