@@ -15,6 +15,7 @@ import {
   type Visibility,
   validateOptions,
 } from './options.js';
+import { redact } from './redact.js';
 import {
   type Exposure,
   type HealthResponse,
@@ -135,6 +136,8 @@ class HealthInstance implements Health {
   private readonly hooks: { name: string; hook: ShutdownHook }[] = [];
   private readonly cleanups: (() => void)[] = [];
   private shutdownRun: Promise<number> | undefined;
+  /** The process went through ERRORED at some point. */
+  private faulted = false;
   private readonly shutdownOptions: Required<
     Omit<NonNullable<HealthOptions['shutdown']>, 'gracePeriod' | 'drainDelay' | 'signals'>
   > & {
@@ -206,6 +209,7 @@ class HealthInstance implements Health {
       );
     }
     this.current = to;
+    if (to === 'ERRORED') this.faulted = true;
     const change: StateChange = { from, to, at: Date.now() };
     if (reason !== undefined) change.reason = reason;
     if (error !== undefined) change.error = error;
@@ -412,8 +416,12 @@ class HealthInstance implements Health {
     const hooksOk = await this.runHooks(hookTimeout);
     this.close();
     if (this.current !== 'DOWN') this.transition('DOWN', reason);
-    const code = graceful && hooksOk ? 0 : 1;
-    this.logger.info(`shutdown: DOWN at ${elapsed()} ms, exit code ${code}`);
+    // A process that hit an unrecoverable fault exits non-zero even when its shutdown went well,
+    // so the platform records a failure rather than a clean stop.
+    const code = graceful && hooksOk && !this.faulted ? 0 : 1;
+    this.logger.info(
+      `shutdown: DOWN at ${elapsed()} ms, exit code ${code}${this.faulted ? ' (the process had ERRORED)' : ''}`,
+    );
     if (this.shutdownOptions.exit) process.exit(code);
     return code;
   }
@@ -502,7 +510,7 @@ class HealthInstance implements Health {
 
   private readonly onUncaught = (error: Error): void => {
     this.logger.error(
-      `uncaught exception; state is now ERRORED: ${error?.message ?? String(error)}`,
+      `uncaught exception; state is now ERRORED: ${redact(error?.message ?? String(error))}`,
     );
     this.markErrored(error);
   };

@@ -147,6 +147,10 @@ describe('graceful shutdown of a real process', () => {
       expect((await httpRequest(`${service.url}${path}`)).status).toBe(500);
     }
     service.child.kill('SIGTERM');
-    expect(await service.exited).toBe(0);
+    // Graceful, but the process had ERRORED: non-zero, so the platform records a failure.
+    expect(await service.exited).toBe(1);
+    expect(
+      service.events.some((e) => /exit code 1 \(the process had ERRORED\)/.test(String(e.message))),
+    ).toBe(true);
   });
 });

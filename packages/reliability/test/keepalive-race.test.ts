@@ -61,7 +61,15 @@ const describeError = (error: unknown) => {
  */
 async function race(drainDelay: number, offsets: number[]) {
   const child = await startTs(SERVICE, {
-    env: { SCENARIO: 'plain', DRAIN_DELAY_MS: String(drainDelay), EXIT: '1' },
+    // keepAliveTimeout 10 s (above a typical LB idle timeout, as the README advises): the latest
+    // offset stays far from the point where the server or undici would retire an idle socket on
+    // its own, whatever the load on the machine does to timers.
+    env: {
+      SCENARIO: 'plain',
+      DRAIN_DELAY_MS: String(drainDelay),
+      EXIT: '1',
+      KEEP_ALIVE_TIMEOUT_MS: '10000',
+    },
   });
   children.push(child);
   const sockets = offsets.length;
