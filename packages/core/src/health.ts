@@ -15,6 +15,7 @@ import {
   type Visibility,
   validateOptions,
 } from './options.js';
+import { isPending } from './pending.js';
 import { redact } from './redact.js';
 import {
   type Exposure,
@@ -100,6 +101,16 @@ export interface Health {
    * not a health route, so the adapter passes the request on; otherwise the response to write.
    */
   handle(request: HealthRequest): Promise<HealthResponse> | undefined;
+  /**
+   * The same as {@link Health.handle}, but answers synchronously when every result it needs is
+   * cached — the fast path for adapters, so a probe on a healthy service costs no promise hop.
+   * Returns `undefined` when the path is not a health route.
+   * @example
+   * const answer = health.respond(request);
+   * if (answer === undefined) return next();
+   * if (isPending(answer)) answer.then(write); else write(answer);
+   */
+  respond(request: HealthRequest): HealthResponse | Promise<HealthResponse> | undefined;
   /** The endpoint paths in use, by probe. */
   readonly paths: Partial<Record<Probe, string>>;
   /** Registers a `node:http`/`https` server to close gracefully on shutdown. */
@@ -301,20 +312,21 @@ class HealthInstance implements Health {
    * not a health route, so the adapter passes the request on; otherwise the response to write.
    */
   handle(request: HealthRequest): Promise<HealthResponse> | undefined {
+    const answer = this.respond(request);
+    return answer === undefined ? undefined : Promise.resolve(answer);
+  }
+
+  respond(request: HealthRequest): HealthResponse | Promise<HealthResponse> | undefined {
     const raw = request.path;
     const q = raw.indexOf('?');
     const probe = this.routes.get(q === -1 ? raw : raw.slice(0, q));
     if (probe === undefined) return undefined;
-    const method =
-      request.method.length === 3 || request.method.length === 4
-        ? request.method.toUpperCase()
-        : '';
-    if (method !== 'GET' && method !== 'HEAD') return Promise.resolve(METHOD_NOT_ALLOWED);
+    const method = normalizeMethod(request.method);
+    if (method !== 'GET' && method !== 'HEAD') return METHOD_NOT_ALLOWED;
     const head = method === 'HEAD';
     const exposure = this.exposure(request);
     const evaluation = this.evaluateNow(probe);
-    if (!('then' in evaluation))
-      return Promise.resolve(this.responses.build(evaluation, exposure, head));
+    if (!isPending(evaluation)) return this.responses.build(evaluation, exposure, head);
     return evaluation.then((e) => this.responses.build(e, exposure, head));
   }
 
@@ -514,6 +526,12 @@ class HealthInstance implements Health {
     );
     this.markErrored(error);
   };
+}
+
+/** `GET`/`HEAD` as given (the common case, no allocation), else upper-cased; '' for junk. */
+function normalizeMethod(method: string): string {
+  if (method === 'GET' || method === 'HEAD') return method;
+  return method.length === 3 || method.length === 4 ? method.toUpperCase() : '';
 }
 
 function conclude(probe: Probe, state: LifecycleState, results: CheckResult[]): ProbeEvaluation {

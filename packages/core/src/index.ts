@@ -33,6 +33,7 @@ export type {
   Visibility,
 } from './options.js';
 export { DEFAULT_PATHS, drainDelayMs, SHUTDOWN_DEFAULTS } from './options.js';
+export { isPending } from './pending.js';
 export { redact } from './redact.js';
 export type { BodyFormat, Exposure, HealthResponse, ProbeEvaluation } from './response.js';
 export type { NodeServerLike } from './server.js';

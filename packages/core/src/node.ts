@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Health } from './health.js';
+import { isPending } from './pending.js';
 import type { HealthResponse } from './response.js';
 
 const INTERNAL_ERROR: HealthResponse = {
@@ -35,17 +36,24 @@ export function handleNodeRequest(
   res: ServerResponse,
   path = req.url ?? '/',
 ): boolean {
-  const pending = health.handle({
+  // Getters: Node builds `req.headers` lazily, and most probes never need them (no visibility rule).
+  const answer = health.respond({
     method: req.method ?? 'GET',
     path,
-    headers: req.headers,
-    remoteAddress: req.socket?.remoteAddress,
+    get headers() {
+      return req.headers;
+    },
+    get remoteAddress() {
+      return req.socket?.remoteAddress;
+    },
   });
-  if (pending === undefined) return false;
-  pending.then(
-    (response) => sendNodeResponse(res, response),
-    () => sendNodeResponse(res, INTERNAL_ERROR),
-  );
+  if (answer === undefined) return false;
+  if (!isPending(answer)) sendNodeResponse(res, answer);
+  else
+    answer.then(
+      (response) => sendNodeResponse(res, response),
+      () => sendNodeResponse(res, INTERNAL_ERROR),
+    );
   return true;
 }
 

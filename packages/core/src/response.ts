@@ -45,13 +45,18 @@ interface Memo {
 
 /** Builds responses for one health instance, remembering the last one per probe and exposure. */
 export class ResponseBuilder {
-  private readonly memo = new Map<string, Memo>();
+  /** The last response per probe and exposure (nested maps: no key string built per probe). */
+  private readonly memo = new Map<Probe, Map<Exposure, Memo>>();
 
   constructor(private readonly format: BodyFormat) {}
 
   build(evaluation: ProbeEvaluation, exposure: Exposure, head: boolean): HealthResponse {
-    const key = `${evaluation.probe}:${exposure}`;
-    const cached = this.memo.get(key);
+    let byExposure = this.memo.get(evaluation.probe);
+    if (byExposure === undefined) {
+      byExposure = new Map();
+      this.memo.set(evaluation.probe, byExposure);
+    }
+    const cached = byExposure.get(exposure);
     if (
       cached &&
       cached.state === evaluation.state &&
@@ -83,7 +88,7 @@ export class ResponseBuilder {
       get,
       head: Object.freeze({ status: get.status, headers: get.headers, body: '' }),
     };
-    this.memo.set(key, memo);
+    byExposure.set(exposure, memo);
     return head ? memo.head : memo.get;
   }
 }

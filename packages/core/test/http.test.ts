@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHealth, type Health, type HealthOptions } from '../src/index.js';
+import { createHealth, type Health, type HealthOptions, isPending } from '../src/index.js';
 
 const made: Health[] = [];
 function make(options: HealthOptions = {}) {
@@ -158,6 +158,20 @@ describe('the HTTP seam', () => {
     expect(third).not.toBe(first);
     expect(third?.status).toBe(503);
     expect(third?.headers.connection).toBe('close');
+  });
+
+  it('respond() answers synchronously when every result is cached, and waits only when a check runs', async () => {
+    const health = make({ checks: [{ name: 'db', check: async () => true, ttl: 60_000 }] });
+    expect(health.respond({ method: 'GET', path: '/nope' })).toBeUndefined();
+    expect(isPending(health.respond({ method: 'POST', path: '/health' }) as never)).toBe(false);
+    const first = health.respond({ method: 'GET', path: '/health/ready' });
+    expect(first !== undefined && isPending(first)).toBe(true); // the check has to run once
+    expect((await first)?.status).toBe(200);
+    const cached = health.respond({ method: 'GET', path: '/health/ready' });
+    expect(cached !== undefined && isPending(cached)).toBe(false);
+    expect(cached).toBe(await first);
+    const live = health.respond({ method: 'HEAD', path: '/health/live' }); // no liveness checks
+    expect(live !== undefined && !isPending(live) && live.body).toBe('');
   });
 
   it('speaks application/health+json when asked', async () => {

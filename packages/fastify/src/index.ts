@@ -2,7 +2,13 @@
  * @health/fastify — translates Fastify requests to the @health/core seam, writes its answer with
  * `reply.code().headers().send()`, and ties `health.shutdown()` and `fastify.close()` together.
  */
-import { type Health, type HealthOptions, resolveHealth } from '@health/core';
+import {
+  type Health,
+  type HealthOptions,
+  type HealthResponse,
+  isPending,
+  resolveHealth,
+} from '@health/core';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 
@@ -72,14 +78,17 @@ const plugin: FastifyPluginAsync<FastifyHealthOptions> = async (fastify, options
         schema,
         handler: (request, reply) => {
           const query = request.url.indexOf('?');
-          const pending = health.handle({
+          const answer = health.respond({
             method: request.method,
             path: query === -1 ? path : path + request.url.slice(query),
             headers: request.headers,
             remoteAddress: request.socket.remoteAddress,
           });
-          if (pending === undefined) return reply.callNotFound();
-          return pending.then((res) => reply.code(res.status).headers(res.headers).send(res.body));
+          if (answer === undefined) return reply.callNotFound();
+          const send = (res: HealthResponse) =>
+            reply.code(res.status).headers(res.headers).send(res.body);
+          // Cached results answer synchronously: no promise hop on the fast path.
+          return isPending(answer) ? answer.then(send) : send(answer);
         },
       });
     }

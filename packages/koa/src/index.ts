@@ -4,7 +4,7 @@
  */
 
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { type Health, type HealthOptions, resolveHealth } from '@health/core';
+import { type Health, type HealthOptions, isPending, resolveHealth } from '@health/core';
 
 /** The parts of a Koa context the middleware uses: Koa 2 and 3 contexts fit, no `@types/koa` needed. */
 export interface KoaContextLike {
@@ -41,17 +41,18 @@ export function healthMiddleware(healthOrOptions?: Health | HealthOptions): Heal
   const health = resolveHealth(healthOrOptions);
   const middleware = async (ctx: KoaContextLike, next: () => Promise<unknown>): Promise<void> => {
     const { method, url: path, headers, req } = ctx;
-    const pending = health.handle({
+    const answer = health.respond({
       method,
       path,
       headers,
       remoteAddress: req.socket.remoteAddress,
     });
-    if (pending === undefined) {
+    if (answer === undefined) {
       await next();
       return;
     }
-    const response = await pending;
+    // Cached results answer synchronously: no await on the fast path.
+    const response = isPending(answer) ? await answer : answer;
     ctx.status = response.status;
     ctx.body = response.body;
     // After the body: Koa derives a text/plain type and the length from it (0 for HEAD); ours win.

@@ -8,6 +8,7 @@ import {
   type HealthOptions,
   type HealthResponse,
   isHealth,
+  isPending,
   resolveHealth,
   type ShutdownSignal,
 } from '@health/core';
@@ -120,12 +121,15 @@ class HealthLifecycle
       adapter.all(`${prefix}${path}`, (req: any, res: any) => {
         const url: string = req.url ?? '';
         const query = url.indexOf('?');
-        const pending = health.handle({
+        const answer = health.respond({
           method: req.method,
           path: query === -1 ? path : path + url.slice(query),
           headers: req.headers,
+          remoteAddress: req.socket?.remoteAddress,
         });
-        pending?.then(
+        if (answer === undefined) return;
+        if (!isPending(answer)) return write(res, answer);
+        answer.then(
           (response) => write(res, response),
           () => write(res, INTERNAL_ERROR),
         );
