@@ -2,7 +2,14 @@
  * Check definitions: what a user registers, and its validation into the normalized form
  * the engine runs. A check is written once and can be shared across services.
  */
-import { assertDuration, assertKnownKeys, describe, healthError, optionError } from './errors.js';
+import {
+  assertDuration,
+  assertKnownKeys,
+  describe,
+  healthError,
+  optionError,
+  show,
+} from './errors.js';
 import type { CheckProbe } from './state.js';
 
 /** What a check function receives. */
@@ -162,7 +169,7 @@ export function normalizeCheck(definition: CheckDefinition, where = 'check'): No
     throw optionError(
       scope,
       `${at}.probes`,
-      `must be a non-empty array of ${CHECK_PROBES.join(', ')}, got ${JSON.stringify(probes)}`,
+      `must be a non-empty array of ${CHECK_PROBES.join(', ')}, got ${show(probes)}`,
     );
   }
   for (const key of ['critical', 'dependency', 'allowOnLiveness'] as const) {

@@ -71,9 +71,22 @@ export function assertDuration(
   }
 }
 
+/** A short, never-throwing description of a bad option value for error messages. */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  return String(value);
+  if (Array.isArray(value)) return show(value);
+  if (value !== null && typeof value === 'object') return 'an object';
+  return String(value); // numbers, booleans, null, undefined, bigint, symbol
+}
+
+/** JSON when it can be (arrays of names), else {@link describe}'s words: values may be hostile. */
+export function show(value: unknown): string {
+  try {
+    const text = JSON.stringify(value);
+    if (text !== undefined) return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+  } catch {
+    // BigInt, cycles, throwing toJSON: fall through
+  }
+  return Array.isArray(value) ? 'an array' : describe(value);
 }

@@ -3,7 +3,7 @@
  * Wrong configuration throws at setup with the option's name and the fix.
  */
 import type { CheckDefinition } from './checks.js';
-import { assertDuration, assertKnownKeys, describe, optionError } from './errors.js';
+import { assertDuration, assertKnownKeys, describe, optionError, show } from './errors.js';
 import type { HealthLogger } from './logger.js';
 import type { BodyFormat } from './response.js';
 import type { Probe } from './state.js';
@@ -205,7 +205,7 @@ function validateShutdown(shutdown: ShutdownOptions | undefined): void {
       throw optionError(
         SCOPE,
         'shutdown.signals',
-        `must be a boolean or an array of ${SIGNALS.join(', ')}, got ${JSON.stringify(signals)}`,
+        `must be a boolean or an array of ${SIGNALS.join(', ')}, got ${show(signals)}`,
       );
     }
   }

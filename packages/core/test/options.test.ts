@@ -92,6 +92,23 @@ describe('invalid configuration throws at setup, naming the option', () => {
     });
   }
 
+  it('hostile values still produce a clear error (no throw from the message itself)', () => {
+    const hostile = { toString: null, valueOf: null };
+    expect(
+      setupError({ checks: [{ name: 'db', check: () => true, ttl: hostile }] }).message,
+    ).toMatch(
+      /option "check "db".ttl" must be a number of milliseconds between 0 and \d+, got an object/,
+    );
+    expect(
+      setupError({ checks: [{ name: 'db', check: () => true, probes: [1n] }] }).message,
+    ).toMatch(
+      /option "check "db".probes" must be a non-empty array of readiness, liveness, startup, got an array/,
+    );
+    expect(setupError({ shutdown: { signals: [Symbol('x')] } }).message).toMatch(
+      /option "shutdown.signals"/,
+    );
+  });
+
   it('duplicate check names', () => {
     const error = setupError({
       checks: [
