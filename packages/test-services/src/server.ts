@@ -134,7 +134,7 @@ export async function freePortPair(offset: number, min = 10_000, max = 45_535): 
   throw new Error(`${SCOPE}: found no free port pair (port, port + ${offset}) below ${max}`);
 }
 
-/** A fresh temp directory `health-<name>-XXXXXX`. */
+/** A fresh temp directory: `health-<name>-` plus a random suffix (mkdtemp). */
 export function tempDir(name: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `health-${name}-`));
 }
