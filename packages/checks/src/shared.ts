@@ -3,37 +3,24 @@
  * race, and the one function that turns a driver error into a message safe to show — no
  * connection string, password, user or host, even where details are allowed.
  */
-import type {
-  CheckContext,
-  CheckDefinition,
-  CheckDetails,
-  CheckOutcome,
-  CheckReturn,
+import {
+  CHECK_DEFAULTS,
+  type CheckContext,
+  type CheckDefinition,
+  type CheckDetails,
+  type CheckOutcome,
+  type CheckReturn,
 } from '@health/core';
 
 /**
- * Options every check accepts: core's check options (everything but the function itself).
+ * Options every check accepts: core's check options (everything but the function itself), with
+ * the same names, meanings and defaults as `CheckDefinition`, plus static `labels`.
  * @example postgresCheck(pool, { name: 'orders-db', timeout: 300, interval: 5000, critical: false })
  */
-export interface CheckOptions {
+export interface CheckOptions
+  extends Partial<Omit<CheckDefinition, 'check' | 'dependency' | 'name'>> {
   /** Unique check name, `[A-Za-z0-9_.:-]`, 1–64 chars. @default the check's kind, e.g. `'postgres'` */
   name?: string;
-  /** Which probes run it. @default ['readiness'] */
-  probes?: CheckDefinition['probes'];
-  /** A failing critical check fails the probe; a non-critical one only shows in the body. @default true */
-  critical?: boolean;
-  /** Milliseconds before the run counts as failed (shorter than a kubelet probe's 1 s). @default 500 */
-  timeout?: number;
-  /** Milliseconds a passing result is reused. @default 1000 (core) */
-  ttl?: number;
-  /** Milliseconds a failing result is reused. @default same as `ttl` (core) */
-  failureTtl?: number;
-  /** Refresh in the background every `interval` ms so probes never wait. @default off (core) */
-  interval?: number;
-  /** Results older than this count as failed. @default core's */
-  maxStale?: number;
-  /** Allow a dependency check on the liveness probe anyway (think twice). @default false */
-  allowOnLiveness?: boolean;
   /**
    * Static values added to the check's details (shown only where details are allowed).
    * @example { kind: 'replica', region: 'eu-west-1' }
@@ -50,10 +37,12 @@ export interface DependencyCheckOptions extends CheckOptions {
   secrets?: readonly (string | undefined | null)[];
 }
 
-/** The default timeout of every check: well inside a kubelet probe's default 1 s. */
-export const DEFAULT_TIMEOUT = 500;
+/** The default timeout of every check (core's): well inside a kubelet probe's default 1 s. */
+export const DEFAULT_TIMEOUT: number = CHECK_DEFAULTS.timeout;
 
-const CORE_KEYS = [
+// The options passed through to core: core rejects unknown keys, so factory-only options
+// (`labels`, `secrets`, a check's own settings) must not travel with them.
+const CORE_KEYS: readonly (keyof CheckOptions)[] = [
   'name',
   'probes',
   'critical',
@@ -63,7 +52,7 @@ const CORE_KEYS = [
   'interval',
   'maxStale',
   'allowOnLiveness',
-] as const;
+];
 
 /** Builds the core definition from the caller's options (own options are left out). */
 export function defineCheck(

@@ -132,3 +132,61 @@ export async function expectNoLeak(
 
 /** Generous slack for a 2-core machine shared with other test runs. */
 export const SLACK = 1500;
+
+/** Waits until the readiness probe answers 200 again (after a dependency came back). */
+export const expectRecovers = (app: TestApp): Promise<ProbeResult> =>
+  eventually(
+    () => app.probe(),
+    (r) => r.status === 200,
+  );
+
+/**
+ * The hang contract: while the server is paused (it accepts, never answers) the probe fails
+ * within the check's timeout, the next probe answers at once from the failed result instead of
+ * piling on the dependency, and the app keeps serving; after `resume()` the probe is 200 again.
+ * `judge` looks at the failed checks (their messages name the timeout).
+ */
+export async function expectBoundedWhilePaused(
+  app: TestApp,
+  server: { pause(): Promise<void>; resume(): Promise<void> },
+  timeout: number,
+  judge: (checks: CheckEntry[]) => void,
+): Promise<void> {
+  expect((await app.probe()).status).toBe(200);
+  await server.pause();
+  try {
+    const hung = await app.details();
+    expect(hung.status).toBe(503);
+    expect(hung.ms).toBeLessThan(timeout + SLACK);
+    judge(hung.checks);
+    const again = await app.probe();
+    expect(again.status).toBe(503);
+    expect(again.ms).toBeLessThan(timeout + SLACK);
+    expect((await app.app()).status).toBe(200);
+  } finally {
+    await server.resume();
+  }
+  await expectRecovers(app);
+}
+
+/**
+ * The outage contract for a pooled SQL client: with the server stopped the probe fails within
+ * the timeout with `message`, the app keeps serving, nothing secret leaks, and the probe is 200
+ * again after `start()`.
+ */
+export async function expectFailsWhileStopped(
+  app: TestApp,
+  server: { stop(): Promise<void>; start(): Promise<void>; password: string },
+  timeout: number,
+  message: RegExp,
+): Promise<void> {
+  await server.stop();
+  const down = await app.details();
+  expect(down.status).toBe(503);
+  expect(down.ms).toBeLessThan(timeout + SLACK);
+  expect(down.check.message).toMatch(message);
+  expect(await app.app()).toMatchObject({ status: 200, body: 'ok' });
+  await expectNoLeak(app, server);
+  await server.start();
+  await expectRecovers(app);
+}

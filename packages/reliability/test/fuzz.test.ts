@@ -21,8 +21,20 @@ const ROUTES = new Map([
   ['/health/live', 200],
   ['/health/started', 200],
 ]);
-const SEAM_RUNS = 20_000;
-const HTTP_RUNS = 2_000;
+// Fixed seed by default so a CI run is reproducible and cannot go red on a draw nobody can
+// replay; `FUZZ_SEED=random` (or a number) explores new inputs, `FUZZ_SCALE=10` draws 10× more.
+// The seed in use is printed, and fast-check prints it again with any counterexample.
+const SEED =
+  process.env.FUZZ_SEED === 'random'
+    ? Math.floor(Math.random() * 2 ** 31)
+    : Number(process.env.FUZZ_SEED ?? 20_261_126);
+const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
+if (!Number.isSafeInteger(SEED) || !(SCALE > 0)) {
+  throw new Error(`FUZZ_SEED must be an integer or "random", FUZZ_SCALE a positive number`);
+}
+fc.configureGlobal({ seed: SEED });
+const SEAM_RUNS = Math.round(20_000 * SCALE);
+const HTTP_RUNS = Math.round(2_000 * SCALE);
 
 function makeHealth(): Health {
   return createHealth({
@@ -291,6 +303,13 @@ function judge(raw: RawCase, answer: RawAnswer, counts: Tally): void {
     counts.rejected++;
     return;
   }
+  if (answer.status === 404 && answer.body.toString('utf8').includes(`Cannot ${c.method} null`)) {
+    // Refused by Express's own router before any middleware ran: its URL parser (parseurl)
+    // finds no pathname in targets such as `//health?@#`, so it answers 404 itself.
+    expect(ROUTES.has(c.target.split('?')[0] ?? ''), where).toBe(false);
+    counts.rejected++;
+    return;
+  }
   counts.health++;
   const pathname = c.target.split('?')[0] ?? '';
   expect(ROUTES.has(pathname), where).toBe(true);
@@ -361,7 +380,7 @@ afterAll(() => {
   console.log(
     `[fuzz] probes fuzzed: ${sum} (${Object.entries(totals)
       .map(([k, v]) => `${k}: ${v}`)
-      .join(', ')}); input-caused 5xx / crashes: 0`,
+      .join(', ')}); input-caused 5xx / crashes: 0; seed ${SEED} (FUZZ_SEED=${SEED} replays it)`,
   );
 });
 
@@ -455,7 +474,7 @@ describe.each([0, 1])('raw HTTP against a real server (#%i)', (index) => {
       .map(([s, n]) => `${s}×${n}`)
       .join(' ');
     console.log(
-      `[fuzz] ${t.name}: ${counts.probes} raw requests — health routes ${counts.health}, passed to the app ${counts.app}, refused by Node's parser ${counts.rejected}; statuses ${statuses}`,
+      `[fuzz] ${t.name}: ${counts.probes} raw requests — health routes ${counts.health}, passed to the app ${counts.app}, refused before any handler (Node's parser or Express's router) ${counts.rejected}; statuses ${statuses}`,
     );
     expect(counts.health).toBeGreaterThan(100);
     expect(counts.app).toBeGreaterThan(100);
