@@ -2,7 +2,7 @@
 /**
  * Makes sure the Debian binaries our integration tests and benchmarks spawn are installed:
  * redis-server, PostgreSQL (initdb/pg_ctl), MariaDB (mariadbd/mariadb-install-db),
- * rabbitmq-server, haproxy and wrk. Tests start their OWN instances on random ports, so this
+ * rabbitmq-server, haproxy, wrk, and openssl (throwaway TLS certificates for the HTTPS tests). Tests start their OWN instances on random ports, so this
  * script never starts a server; after an apt install it stops whatever the Debian postinst
  * would auto-start (policy-rc.d), and stops any that started anyway, to keep default ports free.
  *
@@ -19,6 +19,7 @@ const APT_PACKAGES = [
   'rabbitmq-server',
   'haproxy',
   'wrk',
+  'openssl',
 ];
 const SERVICES = ['redis-server', 'postgresql', 'mariadb', 'rabbitmq-server', 'haproxy'];
 const APT_CMD = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${APT_PACKAGES.join(' ')}`;
@@ -46,6 +47,7 @@ function missingBinaries() {
     'rabbitmq-server': () => onPath('rabbitmq-server'),
     haproxy: () => onPath('haproxy'),
     wrk: () => onPath('wrk'),
+    openssl: () => onPath('openssl'),
   };
   return Object.entries(checks)
     .filter(([, present]) => !present())

@@ -14,9 +14,11 @@ export interface NodeServerLike {
   closeIdleConnections?(): void;
   closeAllConnections?(): void;
   prependListener(event: 'request', listener: RequestListener): unknown;
+  on(event: 'connection' | 'secureConnection', listener: ConnectionListener): unknown;
   removeListener(event: 'request', listener: RequestListener): unknown;
-  on(event: 'connection', listener: ConnectionListener): unknown;
-  removeListener(event: 'connection', listener: ConnectionListener): unknown;
+  removeListener(event: 'connection' | 'secureConnection', listener: ConnectionListener): unknown;
+  /** Present on `node:https` (TLS) servers only. */
+  setSecureContext?: unknown;
   readonly listening?: boolean;
   /** Milliseconds an idle keep-alive socket stays open (advertised as `Keep-Alive: timeout=`). */
   readonly keepAliveTimeout?: number;
@@ -24,6 +26,8 @@ export interface NodeServerLike {
 
 export interface NodeResponseLike {
   readonly headersSent?: boolean;
+  /** False once Node knows the socket closes after this response. */
+  readonly shouldKeepAlive?: boolean;
   setHeader(name: string, value: string): unknown;
 }
 
@@ -36,6 +40,8 @@ export interface NodeSocketLike {
 /**
  * Tracks a server's open sockets (one listener call per connection, nothing per request), so
  * that when stopping begins, responses already in flight can be marked `Connection: close` too.
+ * On a TLS server the HTTP parser (and `_httpMessage`) lives on the TLS socket handed out by
+ * 'secureConnection'; 'connection' there gives the raw TCP socket underneath.
  */
 export function trackConnections(server: NodeServerLike): {
   sockets: Set<NodeSocketLike>;
@@ -46,8 +52,9 @@ export function trackConnections(server: NodeServerLike): {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   };
-  server.on('connection', listener);
-  return { sockets, stop: () => server.removeListener('connection', listener) };
+  const event = typeof server.setSecureContext === 'function' ? 'secureConnection' : 'connection';
+  server.on(event, listener);
+  return { sockets, stop: () => server.removeListener(event, listener) };
 }
 
 /**
@@ -86,7 +93,8 @@ export function askClientsToClose(
  * window has passed since STOPPING began: by then each socket that was idle at that moment has
  * either carried a request (answered, then closed) or been retired by its client. Only then does
  * `server.close()` stop accepting and close what is still idle (sockets that never sent anything).
- * The wait ends early as soon as no socket is idle. With a drain delay of at least
+ * The wait ends early as soon as no socket is idle (counting one still finishing a keep-alive
+ * response whose headers left before STOPPING: it is idle a moment later). With a drain delay of at least
  * `keepAliveTimeout` (the production setting) the window has passed when the drain ends and
  * nothing waits at all.
  */
@@ -147,8 +155,14 @@ export function closeServer(
       askedSince + (typeof window === 'number' ? window : 0),
       started + timeout / 2,
     );
+    // Idle, or soon idle and still open to its client: a response whose keep-alive headers left
+    // before STOPPING (or is still flushing, as a TLS socket briefly is after the client has read
+    // it) leaves a socket the client will reuse.
     const anyIdle = () => {
-      for (const socket of sockets ?? []) if (!socket._httpMessage) return true;
+      for (const socket of sockets ?? []) {
+        const res = socket._httpMessage;
+        if (!res || (res.headersSent && res.shouldKeepAlive !== false)) return true;
+      }
       return false;
     };
     if (Date.now() >= politeUntil || !sockets || !anyIdle()) return close();

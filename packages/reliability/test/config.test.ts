@@ -7,6 +7,7 @@ import { createHealth, type HealthOptions, isHealthError } from '@health/core';
 import { healthRouter } from '@health/express';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { runs } from './support/seed.js';
 
 const KNOWN = [
   'checks',
@@ -58,7 +59,7 @@ describe.each(setups)('invalid configuration through %s', (_name, setup) => {
           `option "${key}" is not a known option`,
         );
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
     expectNamed(
       () => setup({ shutdown: { drainDelay: 0, grace: 10 } as never }),
@@ -112,7 +113,7 @@ describe.each(setups)('invalid configuration through %s', (_name, setup) => {
         probes++;
         expectNamed(() => setup({ paths: { startup: path } }), 'option "paths.startup"');
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
     console.log(
       `[config] ${bad.length + 2 + probes} bad path setups rejected with the option named`,
@@ -153,7 +154,7 @@ describe.each(setups)('invalid configuration through %s', (_name, setup) => {
           expectNamed(() => setup(make(value as number)), `option "${option}`); // (drainDelay: an object names its field)
         },
       ),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
     console.log(`[config] ${probes} bad timeout setups rejected with the option named`);
   });
@@ -175,7 +176,7 @@ describe.each(setups)('invalid configuration through %s', (_name, setup) => {
           expect(message).toMatch(/already registered/);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
     console.log(`[config] ${probes} duplicate-name setups rejected with the name`);
   });

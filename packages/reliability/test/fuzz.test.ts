@@ -14,6 +14,7 @@ import express from 'express';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RawAnswer, rawRequest } from './support/raw.js';
+import { runs, SEED } from './support/seed.js';
 
 const ROUTES = new Map([
   ['/health', 200],
@@ -21,20 +22,8 @@ const ROUTES = new Map([
   ['/health/live', 200],
   ['/health/started', 200],
 ]);
-// Fixed seed by default so a CI run is reproducible and cannot go red on a draw nobody can
-// replay; `FUZZ_SEED=random` (or a number) explores new inputs, `FUZZ_SCALE=10` draws 10× more.
-// The seed in use is printed, and fast-check prints it again with any counterexample.
-const SEED =
-  process.env.FUZZ_SEED === 'random'
-    ? Math.floor(Math.random() * 2 ** 31)
-    : Number(process.env.FUZZ_SEED ?? 20_261_126);
-const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
-if (!Number.isSafeInteger(SEED) || !(SCALE > 0)) {
-  throw new Error(`FUZZ_SEED must be an integer or "random", FUZZ_SCALE a positive number`);
-}
-fc.configureGlobal({ seed: SEED });
-const SEAM_RUNS = Math.round(20_000 * SCALE);
-const HTTP_RUNS = Math.round(2_000 * SCALE);
+const SEAM_RUNS = runs(20_000);
+const HTTP_RUNS = runs(2_000);
 
 function makeHealth(): Health {
   return createHealth({
