@@ -113,7 +113,7 @@ export interface Health {
   respond(request: HealthRequest): HealthResponse | Promise<HealthResponse> | undefined;
   /** The endpoint paths in use, by probe. */
   readonly paths: Partial<Record<Probe, string>>;
-  /** Registers a `node:http`/`https` server to close gracefully on shutdown. */
+  /** Registers a `node:http`, `node:https` or `node:http2` server to close gracefully on shutdown. */
   addServer(server: NodeServerLike): this;
   /** Registers a hook that runs after servers closed (close pools, flush queues), in registration order. */
   onShutdown(name: string, hook: ShutdownHook): this;
@@ -345,14 +345,18 @@ class HealthInstance implements Health {
 
   // ---- shutdown --------------------------------------------------------------------------
 
-  /** Registers a `node:http`/`https` server to close gracefully on shutdown. */
+  /** Registers a `node:http`, `node:https` or `node:http2` server to close gracefully on shutdown. */
   addServer(server: NodeServerLike): this {
     if (
       !server ||
       typeof server.close !== 'function' ||
       typeof server.prependListener !== 'function'
     ) {
-      throw optionError('@health/core', 'server', 'must be a node:http or node:https Server');
+      throw optionError(
+        '@health/core',
+        'server',
+        'must be a node:http, node:https or node:http2 Server',
+      );
     }
     if (this.servers.has(server)) return this;
     const tracker = trackConnections(server);

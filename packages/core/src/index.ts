@@ -36,6 +36,7 @@ export { DEFAULT_PATHS, drainDelayMs, SHUTDOWN_DEFAULTS } from './options.js';
 export { isPending } from './pending.js';
 export { redact } from './redact.js';
 export type { BodyFormat, Exposure, HealthResponse, ProbeEvaluation } from './response.js';
+export { headersFor } from './response.js';
 export type { NodeServerLike } from './server.js';
 export type { CheckProbe, LifecycleState, Probe, ProbeStatus, StateChange } from './state.js';
 export { LIFECYCLE_STATES, PROBES, STATUS_TABLE, TRANSITIONS } from './state.js';

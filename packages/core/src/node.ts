@@ -1,12 +1,12 @@
 /**
  * @health/core/node — the one Node writer: turns an `IncomingMessage` into the seam's request
- * and the seam's response into `ServerResponse` calls. Used by Express, Nest-on-Express and
- * plain `node:http` servers, so none of them hand-roll headers or HEAD.
+ * and the seam's response into `ServerResponse` calls. Used by Express, Koa, Nest-on-Express and
+ * plain `node:http`/`https`/`http2` servers, so none of them hand-roll headers or HEAD.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Health } from './health.js';
 import { isPending } from './pending.js';
-import type { HealthResponse } from './response.js';
+import { type HealthResponse, headersFor } from './response.js';
 
 const INTERNAL_ERROR: HealthResponse = {
   status: 500,
@@ -18,10 +18,30 @@ const INTERNAL_ERROR: HealthResponse = {
   body: '{"status":"DOWN"}',
 };
 
+/**
+ * What the writer reads of a request: `node:http`'s `IncomingMessage` and `node:http2`'s
+ * compatibility `Http2ServerRequest` (and so Express's and Koa's requests) all fit.
+ */
+export interface NodeRequest {
+  readonly method?: string;
+  readonly url?: string;
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  readonly socket?: { readonly remoteAddress?: string } | null;
+}
+
+/** What the writer calls on a response: `ServerResponse` and `Http2ServerResponse` both fit. */
+export interface NodeResponse {
+  readonly headersSent: boolean;
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  end(body: string): unknown;
+}
+
 /** Writes a seam response to a Node response. */
-export function sendNodeResponse(res: ServerResponse, response: HealthResponse): void {
+export function sendNodeResponse(res: NodeResponse, response: HealthResponse): void {
   if (res.headersSent) return;
-  res.writeHead(response.status, response.headers as Record<string, string>);
+  // Http2ServerResponse has `stream`: no `Connection` header there (GOAWAY does that job).
+  const headers = headersFor(response, 'stream' in res ? 2 : 1) as Record<string, string>;
+  res.writeHead(response.status, headers);
   res.end(response.body);
 }
 
@@ -32,8 +52,8 @@ export function sendNodeResponse(res: ServerResponse, response: HealthResponse):
  */
 export function handleNodeRequest(
   health: Health,
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: NodeRequest,
+  res: NodeResponse,
   path = req.url ?? '/',
 ): boolean {
   // A plain object: an object literal with getters (to read headers lazily) measured ~35% slower.
@@ -54,16 +74,16 @@ export function handleNodeRequest(
 }
 
 /**
- * A `node:http` request listener: health routes answered by `health`, everything else by
- * `fallback` (404 when omitted).
+ * A `node:http` / `node:https` / `node:http2` request listener: health routes answered by
+ * `health`, everything else by `fallback` (404 when omitted).
  * @example
  * const server = http.createServer(createNodeListener(health, app));
  * health.addServer(server);
  */
-export function createNodeListener(
-  health: Health,
-  fallback?: (req: IncomingMessage, res: ServerResponse) => void,
-): (req: IncomingMessage, res: ServerResponse) => void {
+export function createNodeListener<
+  Req extends NodeRequest = IncomingMessage,
+  Res extends NodeResponse = ServerResponse,
+>(health: Health, fallback?: (req: Req, res: Res) => void): (req: Req, res: Res) => void {
   return (req, res) => {
     if (handleNodeRequest(health, req, res)) return;
     if (fallback) return fallback(req, res);

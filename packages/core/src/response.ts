@@ -169,3 +169,20 @@ function utf8Length(text: string): number {
   }
   return length;
 }
+
+/**
+ * The response's headers as they may be sent over HTTP `httpVersionMajor`. While stopping, answers
+ * carry `Connection: close`; HTTP/2 and later forbid that header (Node warns and drops it) and ask
+ * clients to leave with GOAWAY instead, which `addServer` sends. Adapters writing headers
+ * themselves pass the request's version; on HTTP/1 the headers come back as they are.
+ * @example reply.headers(headersFor(response, request.raw.httpVersionMajor))
+ */
+export function headersFor(
+  response: HealthResponse,
+  httpVersionMajor: number | undefined,
+): Readonly<Record<string, string>> {
+  const { headers } = response;
+  if (headers.connection === undefined || !(Number(httpVersionMajor) >= 2)) return headers;
+  const { connection: _, ...rest } = headers;
+  return rest;
+}

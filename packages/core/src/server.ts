@@ -1,11 +1,12 @@
 /**
- * Graceful closing of a `node:http`/`node:https` server, duck-typed so core imports nothing:
- * answer `Connection: close` while stopping, leave idle keep-alive sockets to the window the
- * server advertised, stop accepting, let in-flight requests finish, and force-close what is left
- * when the bound runs out.
+ * Graceful closing of a `node:http`/`node:https`/`node:http2` server, duck-typed so core imports
+ * nothing: while stopping, ask clients to leave (HTTP/1: `Connection: close` on every response,
+ * idle keep-alive sockets left to the window the server advertised; HTTP/2: GOAWAY on every
+ * session), stop accepting, let in-flight requests finish, and force-close what is left when the
+ * bound runs out.
  */
 
-type RequestListener = (req: unknown, res: NodeResponseLike) => void;
+type RequestListener = (req: NodeRequestLike, res: NodeResponseLike) => void;
 type ConnectionListener = (socket: NodeSocketLike) => void;
 
 /** The parts of `http.Server` that shutdown uses (Express's and Fastify's servers are these). */
@@ -14,14 +15,23 @@ export interface NodeServerLike {
   closeIdleConnections?(): void;
   closeAllConnections?(): void;
   prependListener(event: 'request', listener: RequestListener): unknown;
-  on(event: 'connection' | 'secureConnection', listener: ConnectionListener): unknown;
+  on(event: ConnectionEvent, listener: ConnectionListener): unknown;
   removeListener(event: 'request', listener: RequestListener): unknown;
-  removeListener(event: 'connection' | 'secureConnection', listener: ConnectionListener): unknown;
-  /** Present on `node:https` (TLS) servers only. */
+  removeListener(event: ConnectionEvent, listener: ConnectionListener): unknown;
+  /** Present on TLS servers (`node:https`, `http2.createSecureServer`) only. */
   setSecureContext?: unknown;
+  /** Present on `node:http2` servers only. */
+  updateSettings?: unknown;
   readonly listening?: boolean;
   /** Milliseconds an idle keep-alive socket stays open (advertised as `Keep-Alive: timeout=`). */
   readonly keepAliveTimeout?: number;
+}
+
+type ConnectionEvent = 'connection' | 'secureConnection' | 'session';
+
+/** On HTTP/2 (the compatibility API) a request carries its stream, and the stream its session. */
+export interface NodeRequestLike {
+  readonly stream?: { readonly session?: NodeSocketLike | null } | null;
 }
 
 export interface NodeResponseLike {
@@ -31,17 +41,26 @@ export interface NodeResponseLike {
   setHeader(name: string, value: string): unknown;
 }
 
-/** A server socket; Node keeps the response being written on it in `_httpMessage`. */
+/**
+ * A server socket (Node keeps the response being written on it in `_httpMessage`), or an HTTP/2
+ * session (`close()` sends GOAWAY and lets open streams finish).
+ */
 export interface NodeSocketLike {
   once(event: 'close', listener: () => void): unknown;
   readonly _httpMessage?: NodeResponseLike | null;
+  close?(): void;
+  destroy?(): void;
 }
+
+/** HTTP/2 clients are told to leave by GOAWAY, per session: no header, no idle-socket race. */
+const isHttp2 = (server: NodeServerLike): boolean => typeof server.updateSettings === 'function';
 
 /**
  * Tracks a server's open sockets (one listener call per connection, nothing per request), so
  * that when stopping begins, responses already in flight can be marked `Connection: close` too.
  * On a TLS server the HTTP parser (and `_httpMessage`) lives on the TLS socket handed out by
- * 'secureConnection'; 'connection' there gives the raw TCP socket underneath.
+ * 'secureConnection'; 'connection' there gives the raw TCP socket underneath. On HTTP/2 the unit
+ * is the session.
  */
 export function trackConnections(server: NodeServerLike): {
   sockets: Set<NodeSocketLike>;
@@ -52,7 +71,11 @@ export function trackConnections(server: NodeServerLike): {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   };
-  const event = typeof server.setSecureContext === 'function' ? 'secureConnection' : 'connection';
+  const event: ConnectionEvent = isHttp2(server)
+    ? 'session'
+    : typeof server.setSecureContext === 'function'
+      ? 'secureConnection'
+      : 'connection';
   server.on(event, listener);
   return { sockets, stop: () => server.removeListener(event, listener) };
 }
@@ -60,7 +83,9 @@ export function trackConnections(server: NodeServerLike): {
 /**
  * Once the process is stopping, every response — those already in flight and every later one —
  * asks the client to close its keep-alive socket, so clients leave before the server closes
- * idle sockets under them (the race that fails keep-alive requests in naive shutdowns).
+ * idle sockets under them (the race that fails keep-alive requests in naive shutdowns). HTTP/2
+ * sessions get GOAWAY instead (open streams finish; the client opens its next one elsewhere),
+ * those open now at once and later ones on their first request.
  */
 export function askClientsToClose(
   server: NodeServerLike,
@@ -69,8 +94,15 @@ export function askClientsToClose(
   const close = (res: NodeResponseLike | null | undefined) => {
     if (res && !res.headersSent) res.setHeader('connection', 'close');
   };
-  for (const socket of sockets) close(socket._httpMessage);
-  const listener: RequestListener = (_req, res) => close(res);
+  for (const socket of sockets) {
+    if (isHttp2(server)) socket.close?.();
+    else close(socket._httpMessage);
+  }
+  const listener: RequestListener = (req, res) => {
+    const session = req.stream?.session;
+    if (session) session.close?.();
+    else close(res);
+  };
   server.prependListener('request', listener);
   return () => server.removeListener('request', listener);
 }
@@ -131,6 +163,8 @@ export function closeServer(
     };
     const deadline = setTimeout(() => {
       server.closeAllConnections?.();
+      if (!server.closeAllConnections)
+        for (const socket of options.sockets ?? []) socket.destroy?.();
       done(false);
     }, timeout);
     if (server.listening === false) {
@@ -165,7 +199,7 @@ export function closeServer(
       }
       return false;
     };
-    if (Date.now() >= politeUntil || !sockets || !anyIdle()) return close();
+    if (isHttp2(server) || Date.now() >= politeUntil || !sockets || !anyIdle()) return close();
     polite = setInterval(() => {
       if (Date.now() >= politeUntil || !anyIdle()) close();
     }, POLL_MS);

@@ -122,7 +122,7 @@ describe('shutdown orchestration', () => {
   it('rejects something that is not a server', () => {
     const health = createHealth({ logger: false });
     expect(() => health.addServer({} as never)).toThrow(
-      /option "server" must be a node:http or node:https Server/,
+      /option "server" must be a node:http, node:https or node:http2 Server/,
     );
   });
 });

@@ -6,6 +6,7 @@ import {
   type Health,
   type HealthOptions,
   type HealthResponse,
+  headersFor,
   isPending,
   resolveHealth,
 } from '@health/core';
@@ -86,7 +87,10 @@ const plugin: FastifyPluginAsync<FastifyHealthOptions> = async (fastify, options
           });
           if (answer === undefined) return reply.callNotFound();
           const send = (res: HealthResponse) =>
-            reply.code(res.status).headers(res.headers).send(res.body);
+            reply
+              .code(res.status)
+              .headers(headersFor(res, request.raw.httpVersionMajor))
+              .send(res.body);
           // Cached results answer synchronously: no promise hop on the fast path.
           return isPending(answer) ? answer.then(send) : send(answer);
         },

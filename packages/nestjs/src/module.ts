@@ -7,6 +7,7 @@ import {
   type Health,
   type HealthOptions,
   type HealthResponse,
+  headersFor,
   isHealth,
   isPending,
   resolveHealth,
@@ -96,7 +97,11 @@ const INTERNAL_ERROR: HealthResponse = { status: 500, headers: {}, body: '' };
 // biome-ignore lint/suspicious/noExplicitAny: Express `ServerResponse` or Fastify `FastifyReply`
 function write(res: any, response: HealthResponse): void {
   if (typeof res.writeHead === 'function') sendNodeResponse(res, response);
-  else res.code(response.status).headers(response.headers).send(response.body);
+  else
+    res
+      .code(response.status)
+      .headers(headersFor(response, res.request?.raw?.httpVersionMajor))
+      .send(response.body);
 }
 
 @Injectable()
