@@ -39,8 +39,9 @@ export interface NodeResponse {
 /** Writes a seam response to a Node response. */
 export function sendNodeResponse(res: NodeResponse, response: HealthResponse): void {
   if (res.headersSent) return;
+  let headers = response.headers;
   // Http2ServerResponse has `stream`: no `Connection` header there (GOAWAY does that job).
-  const headers = headersFor(response, 'stream' in res ? 2 : 1) as Record<string, string>;
+  if (headers.connection !== undefined && 'stream' in res) headers = headersFor(response, 2);
   res.writeHead(response.status, headers);
   res.end(response.body);
 }
