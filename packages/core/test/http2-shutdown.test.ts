@@ -3,6 +3,7 @@
 // finish, the client opens its next one elsewhere. Real sessions, real frames, no mocks.
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import { http2Get as get, http2Connect } from '@health/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHealth, type Health } from '../src/index.js';
 import { createNodeListener } from '../src/node.js';
@@ -29,36 +30,11 @@ async function setup(delayMs: number) {
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const entry = { health, server, clients: [] as http2.ClientHttp2Session[] };
   open.push(entry);
-  /** A client session that records when it received GOAWAY. */
   const connect = () => {
-    const client = http2.connect(origin);
-    client.on('error', () => {});
-    entry.clients.push(client);
-    const goaway = new Promise<number>((resolve) =>
-      client.once('goaway', () => resolve(Date.now())),
-    );
+    const { session: client, goaway } = http2Connect(origin, entry.clients);
     return { client, goaway };
   };
   return { health, connect };
-}
-
-function get(client: http2.ClientHttp2Session, path = '/app') {
-  return new Promise<{ status: number; body: string; connection?: unknown }>((resolve, reject) => {
-    const stream = client.request({ ':path': path });
-    let status = 0;
-    let connection: unknown;
-    let body = '';
-    stream.setEncoding('utf8');
-    stream.on('response', (headers) => {
-      status = Number(headers[':status']);
-      connection = headers.connection;
-    });
-    stream.on('data', (chunk: string) => {
-      body += chunk;
-    });
-    stream.on('end', () => resolve({ status, body, connection }));
-    stream.on('error', reject);
-  });
 }
 
 /** Node warns (UnsupportedWarning) when an HTTP/2 response is given a `Connection` header. */
@@ -75,7 +51,7 @@ describe('shutdown of a node:http2 server', () => {
     const idle = connect();
     expect((await get(idle.client, '/health/ready')).status).toBe(200);
     const busy = connect();
-    const inFlight = get(busy.client);
+    const inFlight = get(busy.client, '/app');
     await new Promise((resolve) => setTimeout(resolve, 50));
     const started = Date.now();
     const stopping = health.shutdown();
