@@ -2,6 +2,7 @@
 // through koa-mount) plus what is specific to Koa (HEAD length, @koa/router, upstream middleware).
 import { once } from 'node:events';
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { createHealth, type Health } from '@health/core';
 import { healthMiddleware } from '@health/koa';
@@ -47,24 +48,30 @@ runAdapterConformance('koa 3', async ({ health, prefix }) => {
   return listen(app.listen(0, '127.0.0.1'), health);
 });
 
-const koa2Harness: MakeHarness = async ({ health, prefix }) => {
-  const app = new Koa2();
-  // koa-mount is typed against Koa 3; at run time it mounts Koa 2 middleware the same way.
-  app.use(
-    prefix
-      ? (mount(prefix, healthMiddleware(health)) as unknown as Koa2.Middleware)
-      : healthMiddleware(health),
-  );
-  app.use(async (ctx) => {
-    if (ctx.path === '/app/ok') ctx.body = 'ok';
-    if (ctx.path === '/app/slow') {
-      await sleep(Number(ctx.query.ms));
-      ctx.body = 'slow';
-    }
-  });
-  return listen(app.listen(0, '127.0.0.1'), health);
-};
-runAdapterConformance('koa 2', koa2Harness);
+// The floor of the declared peer range (`^2.0.0`): Koa 2.0.1 from 2016, untyped.
+const Koa2Floor = createRequire(import.meta.url)('koa-v2-floor') as typeof Koa2;
+
+const koa2Harness =
+  (KoaApp: typeof Koa2): MakeHarness =>
+  async ({ health, prefix }) => {
+    const app = new KoaApp();
+    // koa-mount is typed against Koa 3; at run time it mounts Koa 2 middleware the same way.
+    app.use(
+      prefix
+        ? (mount(prefix, healthMiddleware(health)) as unknown as Koa2.Middleware)
+        : healthMiddleware(health),
+    );
+    app.use(async (ctx) => {
+      if (ctx.path === '/app/ok') ctx.body = 'ok';
+      if (ctx.path === '/app/slow') {
+        await sleep(Number(ctx.query.ms));
+        ctx.body = 'slow';
+      }
+    });
+    return listen(app.listen(0, '127.0.0.1'), health);
+  };
+runAdapterConformance('koa 2', koa2Harness(Koa2));
+runAdapterConformance('koa 2.0.1 (peer range floor)', koa2Harness(Koa2Floor));
 
 for (const [major, KoaApp] of [
   ['koa 3', Koa],
