@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { type CheckDefinition, createHealth, type Health, type HealthOptions } from '@health/core';
 import { createNodeListener } from '@health/core/node';
 import { httpRequest } from '@health/test-utils';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 
 export interface ProbeResult {
   status: number;
@@ -24,13 +24,19 @@ export interface CheckEntry {
   details?: Record<string, unknown>;
 }
 
+export interface DetailedResult extends ProbeResult {
+  checks: CheckEntry[];
+  check: CheckEntry;
+  byName: Record<string, CheckEntry | undefined>;
+}
+
 export interface TestApp {
   health: Health;
   baseUrl: string;
   /** Public probe: what an unauthenticated caller (the kubelet, the internet) sees. */
   probe(path?: string): Promise<ProbeResult>;
-  /** Detailed probe (`x-internal: yes`). */
-  details(path?: string): Promise<ProbeResult & { checks: CheckEntry[]; check: CheckEntry }>;
+  /** Detailed probe (`x-internal: yes`): every check, the first one, and each by its name. */
+  details(path?: string): Promise<DetailedResult>;
   /** The app's own route: must keep answering whatever the dependencies do. */
   app(): Promise<ProbeResult>;
   close(): Promise<void>;
@@ -72,7 +78,8 @@ export async function startApp(
     async details(path = '/health/ready') {
       const result = await get(path, { 'x-internal': 'yes' });
       const checks = (JSON.parse(result.body) as { checks?: CheckEntry[] }).checks ?? [];
-      return { ...result, checks, check: checks[0] as CheckEntry };
+      const byName = Object.fromEntries(checks.map((c) => [c.name, c]));
+      return { ...result, checks, check: checks[0] as CheckEntry, byName };
     },
     app: () => get('/app/ok'),
     async close() {
@@ -189,4 +196,101 @@ export async function expectFailsWhileStopped(
   await expectNoLeak(app, server);
   await server.start();
   await expectRecovers(app);
+}
+
+/**
+ * The steady-state contract: `probesBefore` public probes in a row answer 200 (so a check that
+ * opens a connection or a channel per probe has had the chance to), then the detailed body is 200
+ * and lists exactly `names`, in order, each UP with its latency.
+ */
+export async function expectAllUp(
+  app: TestApp,
+  names: string[],
+  probesBefore = 0,
+): Promise<DetailedResult> {
+  for (let i = 0; i < probesBefore; i++) expect((await app.probe()).status).toBe(200);
+  const detailed = await app.details();
+  expect(detailed.status).toBe(200);
+  expect(detailed.checks.map((c) => [c.name, c.status])).toEqual(names.map((n) => [n, 'UP']));
+  for (const check of detailed.checks) {
+    expect(check.details?.latencyMs, check.name).toEqual(expect.any(Number));
+  }
+  return detailed;
+}
+
+/** A password no test server has: a client using it must fail without echoing it. */
+export const WRONG_PASSWORD = 'wrong-Secret-123';
+
+/**
+ * The wrong-password contract for a SQL client: a check on a client built with `WRONG_PASSWORD`
+ * is DOWN with the server's own error (`message`, `code`), and neither that password nor the
+ * server's real one, user, host or port leaks (the servers name user and host in their errors).
+ * `connect` builds the client and the check, and says how to close the client.
+ */
+export async function expectWrongPasswordHidden(
+  server: { password: string; user: string; host: string; port: number },
+  connect: (password: string) => { check: CheckDefinition; close(): Promise<unknown> },
+  expected: { message: RegExp; code: string },
+): Promise<void> {
+  const client = connect(WRONG_PASSWORD);
+  const leaky = await startApp([client.check]);
+  try {
+    const check = await expectNoLeak(leaky, { ...server, password: WRONG_PASSWORD });
+    expect(check.message).toMatch(expected.message);
+    expect(check.details?.code).toBe(expected.code);
+    expect((await leaky.details()).body).not.toContain(server.password);
+  } finally {
+    await leaky.close();
+    await client.close().catch(() => {});
+  }
+}
+
+/**
+ * Teardown of a suite on a real server: the app first (no probe in flight), then the clients —
+ * each may fail, the server may be stopped — and last the server with its data.
+ */
+export async function closeAll(
+  app: TestApp | undefined,
+  clients: (() => unknown)[],
+  server: { kill(): Promise<void> } | undefined,
+): Promise<void> {
+  await app?.close();
+  await Promise.all(
+    clients.map(async (close) => {
+      try {
+        await close();
+      } catch {
+        // already closed, or the server is gone
+      }
+    }),
+  );
+  await server?.kill();
+}
+
+/**
+ * The two outage tests every pooled SQL check shares — the server stops (`expectFailsWhileStopped`
+ * with the check's `failedQuery` message) and the server hangs (`expectBoundedWhilePaused`, the
+ * message names the timeout) — registered in the calling `describe`. `suite` is read when the
+ * tests run, after `beforeAll` has started the server and the app.
+ */
+export function itSurvivesSqlOutages(
+  suite: () => {
+    app: TestApp;
+    server: Parameters<typeof expectFailsWhileStopped>[1] &
+      Parameters<typeof expectBoundedWhilePaused>[1];
+  },
+  timeout: number,
+  failedQuery: RegExp,
+): void {
+  it('fails within its timeout when the server stops, the app keeps serving, and recovers on start()', async () => {
+    const { app, server } = suite();
+    await expectFailsWhileStopped(app, server, timeout, failedQuery);
+  });
+
+  it('times out in bounded time when the server accepts but never answers, and recovers on resume()', async () => {
+    const { app, server } = suite();
+    await expectBoundedWhilePaused(app, server, timeout, ([check]) =>
+      expect(check?.message).toMatch(/timed out|timeout/i),
+    );
+  });
 }

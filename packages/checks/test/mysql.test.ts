@@ -8,9 +8,10 @@ import mysqlCallbacks from 'mysql2';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  expectBoundedWhilePaused,
-  expectFailsWhileStopped,
-  expectNoLeak,
+  closeAll,
+  expectAllUp,
+  expectWrongPasswordHidden,
+  itSurvivesSqlOutages,
   startApp,
   type TestApp,
 } from './helpers.js';
@@ -26,19 +27,11 @@ beforeAll(async () => {
   app = await startApp([mysqlCheck(pool, { ttl: 0 })]);
 });
 
-afterAll(async () => {
-  await app?.close();
-  await pool?.end().catch(() => {});
-  await server?.kill();
-});
+afterAll(() => closeAll(app, [() => pool?.end()], server));
 
 describe('mysqlCheck (real MariaDB)', () => {
   it('is UP on a mysql2/promise pool, reusing one connection for many probes', async () => {
-    for (let i = 0; i < 20; i++) expect((await app.probe()).status).toBe(200);
-    const { status, check } = await app.details();
-    expect(status).toBe(200);
-    expect(check).toMatchObject({ name: 'mysql', status: 'UP' });
-    expect(check.details?.latencyMs).toEqual(expect.any(Number));
+    await expectAllUp(app, ['mysql'], 20);
     const [rows] = await pool.query("SHOW STATUS LIKE 'Threads_connected'");
     // This query's own connection plus the check's: the pool did not grow per probe.
     expect(Number((rows as { Value: string }[])[0]?.Value)).toBeLessThanOrEqual(2);
@@ -54,13 +47,7 @@ describe('mysqlCheck (real MariaDB)', () => {
       mysqlCheck(callbackConnection, { name: 'callback-connection', ttl: 0 }),
     ]);
     try {
-      const { status, checks } = await all.details();
-      expect(status).toBe(200);
-      expect(checks.map((c) => [c.name, c.status])).toEqual([
-        ['callback-pool', 'UP'],
-        ['promise-connection', 'UP'],
-        ['callback-connection', 'UP'],
-      ]);
+      await expectAllUp(all, ['callback-pool', 'promise-connection', 'callback-connection']);
     } finally {
       await all.close();
       await new Promise((resolve) => callbackPool.end(resolve));
@@ -69,27 +56,16 @@ describe('mysqlCheck (real MariaDB)', () => {
     }
   });
 
-  it('fails within its timeout when the server stops, the app keeps serving, and recovers on start()', async () => {
-    await expectFailsWhileStopped(app, server, TIMEOUT, /^mysql query failed: /);
-  });
-
-  it('times out in bounded time when the server accepts but never answers, and recovers on resume()', async () => {
-    await expectBoundedWhilePaused(app, server, TIMEOUT, ([check]) =>
-      expect(check?.message).toMatch(/timed out|timeout/i),
-    );
-  });
+  itSurvivesSqlOutages(() => ({ app, server }), TIMEOUT, /^mysql query failed: /);
 
   it('never leaks credentials: wrong password (the server names user and host in its error)', async () => {
-    const bad = mysql.createPool({ ...server.connection, password: 'wrong-Secret-123' });
-    const leaky = await startApp([mysqlCheck(bad, { ttl: 0 })]);
-    try {
-      const check = await expectNoLeak(leaky, { ...server, password: 'wrong-Secret-123' });
-      expect(check.message).toMatch(/Access denied for user/);
-      expect(check.details?.code).toBe('ER_ACCESS_DENIED_ERROR');
-      expect((await leaky.details()).body).not.toContain(server.password);
-    } finally {
-      await leaky.close();
-      await bad.end().catch(() => {});
-    }
+    await expectWrongPasswordHidden(
+      server,
+      (password) => {
+        const bad = mysql.createPool({ ...server.connection, password });
+        return { check: mysqlCheck(bad, { ttl: 0 }), close: () => bad.end() };
+      },
+      { message: /Access denied for user/, code: 'ER_ACCESS_DENIED_ERROR' },
+    );
   });
 });

@@ -7,9 +7,10 @@ import { type PostgresHandle, startPostgres } from '@health/test-services';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  expectBoundedWhilePaused,
-  expectFailsWhileStopped,
-  expectNoLeak,
+  closeAll,
+  expectAllUp,
+  expectWrongPasswordHidden,
+  itSurvivesSqlOutages,
   startApp,
   type TestApp,
 } from './helpers.js';
@@ -26,47 +27,27 @@ beforeAll(async () => {
   app = await startApp([postgresCheck(pool, { ttl: 0 })]);
 });
 
-afterAll(async () => {
-  await app?.close();
-  await pool?.end().catch(() => {});
-  await server?.kill();
-});
+afterAll(() => closeAll(app, [() => pool?.end()], server));
 
 describe('postgresCheck (real PostgreSQL)', () => {
   it('is UP through the held pool, with latency and pool occupancy, one connection for many probes', async () => {
-    for (let i = 0; i < 20; i++) expect((await app.probe()).status).toBe(200);
-    const { status, check } = await app.details();
-    expect(status).toBe(200);
-    expect(check).toMatchObject({ name: 'postgres', status: 'UP' });
-    expect(check.details?.latencyMs).toEqual(expect.any(Number));
+    const { check } = await expectAllUp(app, ['postgres'], 20);
     expect(check.details?.pool).toMatchObject({ total: 1, waiting: 0 });
     expect(pool.totalCount).toBe(1);
   });
 
-  it('fails within its timeout when the server stops, the app keeps serving, and recovers on start()', async () => {
-    await expectFailsWhileStopped(app, server, TIMEOUT, /^postgres query failed: /);
-  });
-
-  it('times out in bounded time when the server accepts but never answers, and recovers on resume()', async () => {
-    await expectBoundedWhilePaused(app, server, TIMEOUT, ([check]) =>
-      expect(check?.message).toMatch(/timed out|timeout/i),
-    );
-  });
+  itSurvivesSqlOutages(() => ({ app, server }), TIMEOUT, /^postgres query failed: /);
 
   it('never leaks credentials: wrong password (the server names the user in its error)', async () => {
-    const bad = new pg.Pool({ ...server.connection, password: 'wrong-Secret-123' });
-    bad.on('error', () => {});
-    const leaky = await startApp([postgresCheck(bad, { ttl: 0 })]);
-    try {
-      const check = await expectNoLeak(leaky, { ...server, password: 'wrong-Secret-123' });
-      expect(check.message).toMatch(/password authentication failed/);
-      expect(check.details?.code).toBe('28P01');
-      const detailed = await leaky.details();
-      expect(detailed.body).not.toContain(server.password);
-    } finally {
-      await leaky.close();
-      await bad.end().catch(() => {});
-    }
+    await expectWrongPasswordHidden(
+      server,
+      (password) => {
+        const bad = new pg.Pool({ ...server.connection, password });
+        bad.on('error', () => {});
+        return { check: postgresCheck(bad, { ttl: 0 }), close: () => bad.end() };
+      },
+      { message: /password authentication failed/, code: '28P01' },
+    );
   });
 
   it('works on a single pg.Client and with a custom query', async () => {
@@ -77,9 +58,7 @@ describe('postgresCheck (real PostgreSQL)', () => {
       postgresCheck(client, { name: 'pg-client', query: 'SELECT now()', ttl: 0 }),
     ]);
     try {
-      const { status, check } = await single.details();
-      expect(status).toBe(200);
-      expect(check).toMatchObject({ name: 'pg-client', status: 'UP' });
+      const { check } = await expectAllUp(single, ['pg-client']);
       expect(check.details?.pool).toBeUndefined();
     } finally {
       await single.close();

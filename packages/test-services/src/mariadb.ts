@@ -7,36 +7,14 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
-import {
-  findBinary,
-  freePort,
-  HOST,
-  handle,
-  isRoot,
-  ManagedServer,
-  randomId,
-  type ServiceHandle,
-  tempDir,
-} from './server.js';
+import { findBinary, freePort, HOST, isRoot, ManagedServer, randomId, tempDir } from './server.js';
+import { type SqlConnection, type SqlServerHandle, selectOne, startSqlServer } from './sql.js';
 
 /** Options for `mysql.createPool(connection)` (mysql2) and most MySQL clients. */
-export interface MariaDbConnection {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-}
+export type MariaDbConnection = SqlConnection;
 
-export interface MariaDbHandle extends ServiceHandle {
-  /** `mysql://user:password@127.0.0.1:port/app` */
-  readonly url: string;
-  readonly user: string;
-  readonly password: string;
-  readonly database: string;
-  /** `mysql.createPool(handle.connection)` */
-  readonly connection: MariaDbConnection;
-}
+/** `mysql.createPool(handle.connection)`; `url` is `mysql://user:password@127.0.0.1:port/app`. */
+export type MariaDbHandle = SqlServerHandle;
 
 const run = promisify(execFile);
 const SMALL = ['--innodb-buffer-pool-size=8M', '--innodb-log-file-size=4M', '--skip-name-resolve'];
@@ -123,20 +101,8 @@ export async function startMariaDb(): Promise<MariaDbHandle> {
         database,
         connectTimeout: 1000,
       });
-      try {
-        await client.query('SELECT 1');
-      } finally {
-        await client.end().catch(() => {});
-      }
+      await selectOne(client);
     },
   });
-  await server.firstStart(freePort);
-  const port = server.port;
-  const connection = { host: HOST, port, user, password, database };
-  return handle(server, `mysql://${user}:${password}@${HOST}:${port}/${database}`, {
-    user,
-    password,
-    database,
-    connection,
-  });
+  return startSqlServer(server, 'mysql', { user, password, database });
 }

@@ -12,33 +12,19 @@ import {
   findPostgresBinary,
   freePort,
   HOST,
-  handle,
   isRoot,
   ManagedServer,
   randomId,
-  type ServiceHandle,
   systemUser,
   tempDir,
 } from './server.js';
+import { type SqlConnection, type SqlServerHandle, selectOne, startSqlServer } from './sql.js';
 
 /** Options for `pg.Pool` / `pg.Client` (and most other Postgres clients). */
-export interface PostgresConnection {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-}
+export type PostgresConnection = SqlConnection;
 
-export interface PostgresHandle extends ServiceHandle {
-  /** `postgres://user:password@127.0.0.1:port/postgres` */
-  readonly url: string;
-  readonly user: string;
-  readonly password: string;
-  readonly database: string;
-  /** `new pg.Pool(handle.connection)` */
-  readonly connection: PostgresConnection;
-}
+/** `new pg.Pool(handle.connection)`; `url` is `postgres://user:password@127.0.0.1:port/postgres`. */
+export type PostgresHandle = SqlServerHandle;
 
 const run = promisify(execFile);
 
@@ -136,21 +122,8 @@ export async function startPostgres(): Promise<PostgresHandle> {
         connectionTimeoutMillis: 1000,
       });
       client.on('error', () => {});
-      try {
-        await client.connect();
-        await client.query('SELECT 1');
-      } finally {
-        await client.end().catch(() => {});
-      }
+      await selectOne(client, () => client.connect());
     },
   });
-  await server.firstStart(freePort);
-  const port = server.port;
-  const connection = { host: HOST, port, user, password, database };
-  return handle(server, `postgres://${user}:${password}@${HOST}:${port}/${database}`, {
-    user,
-    password,
-    database,
-    connection,
-  });
+  return startSqlServer(server, 'postgres', { user, password, database });
 }
