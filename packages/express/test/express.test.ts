@@ -1,35 +1,26 @@
 // @health/express on real Express 5 and Express 4 apps over real HTTP: the conformance suite
 // (for both majors) plus what is specific to Express (mount paths, nested routers, next()).
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createHealth, type Health } from '@health/core';
 import { healthRouter } from '@health/express';
-import { httpRequest, type MakeHarness, runAdapterConformance } from '@health/test-utils';
+import {
+  expectCreatedFromOptions,
+  expectHeadLikeGet,
+  expectVisibilitySeesPeerAddress,
+  httpRequest,
+  type MakeHarness,
+  runAdapterConformance,
+  serveClosedAfterEach,
+  serverHarness,
+} from '@health/test-utils';
 import express from 'express';
 import express4 from 'express-v4';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 type CreateApp = typeof express;
 
 /** Listens on 127.0.0.1:0 and registers the server with health, as the README says. */
-async function listen(app: ReturnType<CreateApp>, health: Health) {
-  const server: Server = app.listen(0, '127.0.0.1');
-  health.addServer(server);
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  let closed: Promise<void> | undefined;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    close: () => {
-      closed ??= new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
-      return closed;
-    },
-  };
-}
+const listen = (app: ReturnType<CreateApp>, health: Health) =>
+  serverHarness(app.listen(0, '127.0.0.1'), health);
 
 function harness(createApp: CreateApp): MakeHarness {
   return async ({ health, prefix }) => {
@@ -54,31 +45,12 @@ for (const [major, createApp] of [
   ['express 4', express4 as unknown as CreateApp],
 ] as const) {
   describe(`${major}: healthRouter`, () => {
-    const cleanups: (() => Promise<void>)[] = [];
-    afterEach(async () => {
-      for (const cleanup of cleanups.splice(0)) await cleanup();
-    });
-    async function serve(app: ReturnType<CreateApp>, health: Health) {
-      const server = await listen(app, health);
-      cleanups.push(async () => {
-        health.close();
-        await server.close();
-      });
-      return server.baseUrl;
-    }
+    const serve = serveClosedAfterEach();
 
     it('creates the health instance from options and exposes it', async () => {
-      const router = healthRouter({
-        startReady: true,
-        logger: false,
-        paths: { health: '/healthz' },
-      });
-      const app = createApp().use(router);
-      const base = await serve(app, router.health);
-      expect(router.health.state).toBe('UP');
-      const res = await httpRequest(`${base}/healthz`);
-      expect(res.status).toBe(200);
-      expect(res.body).toBe('{"status":"UP"}');
+      await expectCreatedFromOptions(healthRouter, (router) =>
+        serve(createApp().use(router), router.health),
+      );
     });
 
     it('answers relative to a nested router mount and keeps the query string', async () => {
@@ -108,31 +80,15 @@ for (const [major, createApp] of [
     it('HEAD keeps the GET content-length and Express headers do not replace ours', async () => {
       const health = createHealth({ logger: false, startReady: true });
       const base = await serve(createApp().use(healthRouter(health)), health);
-      const get = await httpRequest(`${base}/health`);
-      const head = await httpRequest(`${base}/health`, { method: 'HEAD' });
-      expect(get.headers['content-length']).toBe(String(get.body.length));
-      expect(head.headers['content-length']).toBe(get.headers['content-length']);
-      expect(head.headers['content-type']).toBe('application/json; charset=utf-8');
+      const { head } = await expectHeadLikeGet(`${base}/health`);
       expect(head.headers.etag).toBeUndefined();
     });
 
     it('gives Visibility functions the socket peer address, not forwarded headers', async () => {
-      const health = createHealth({
-        logger: false,
-        startReady: true,
-        checks: [{ name: 'db', check: () => true }],
-        showDetails: (request) => request.remoteAddress === '127.0.0.1',
-        showChecks: (request) => request.remoteAddress === '10.0.0.1',
-      });
-      const app = createApp().set('trust proxy', true).use(healthRouter(health));
-      const base = await serve(app, health);
-      const res = await httpRequest(`${base}/health/ready`, {
-        headers: { 'x-forwarded-for': '10.0.0.1' },
-      });
-      expect(JSON.parse(res.body)).toMatchObject({
-        state: 'UP',
-        checks: [{ name: 'db', critical: true }],
-      });
+      // With 'trust proxy', Express's req.ip is the forwarded address: the adapter must not use it.
+      await expectVisibilitySeesPeerAddress((health) =>
+        serve(createApp().set('trust proxy', true).use(healthRouter(health)), health),
+      );
     });
 
     it('passes non-health requests through to later middleware and error handlers', async () => {

@@ -1,35 +1,23 @@
 // @health/koa on real Koa 3 and Koa 2 apps over real HTTP: the conformance suite (prefix mounts
 // through koa-mount) plus what is specific to Koa (HEAD length, @koa/router, upstream middleware).
-import { once } from 'node:events';
-import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { createHealth, type Health } from '@health/core';
+import { createHealth } from '@health/core';
 import { healthMiddleware } from '@health/koa';
-import { httpRequest, type MakeHarness, runAdapterConformance } from '@health/test-utils';
+import {
+  expectCreatedFromOptions,
+  expectHeadLikeGet,
+  expectVisibilitySeesPeerAddress,
+  httpRequest,
+  type MakeHarness,
+  runAdapterConformance,
+  serveClosedAfterEach,
+  serverHarness,
+} from '@health/test-utils';
 import Router from '@koa/router';
 import Koa from 'koa';
 import mount from 'koa-mount';
 import Koa2 from 'koa-v2';
-import { afterEach, describe, expect, it } from 'vitest';
-
-/** Listens on 127.0.0.1:0 and registers the server with health, as the README says. */
-async function listen(server: Server, health: Health) {
-  health.addServer(server);
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  let closed: Promise<void> | undefined;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    close: () => {
-      closed ??= new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
-      return closed;
-    },
-  };
-}
+import { describe, expect, it } from 'vitest';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -45,7 +33,7 @@ runAdapterConformance('koa 3', async ({ health, prefix }) => {
     ctx.body = 'slow';
   });
   app.use(router.routes()).use(router.allowedMethods());
-  return listen(app.listen(0, '127.0.0.1'), health);
+  return serverHarness(app.listen(0, '127.0.0.1'), health);
 });
 
 // The floor of the declared peer range (`^2.0.0`): Koa 2.0.1 from 2016, untyped.
@@ -68,7 +56,7 @@ const koa2Harness =
         ctx.body = 'slow';
       }
     });
-    return listen(app.listen(0, '127.0.0.1'), health);
+    return serverHarness(app.listen(0, '127.0.0.1'), health);
   };
 runAdapterConformance('koa 2', koa2Harness(Koa2));
 runAdapterConformance('koa 2.0.1 (peer range floor)', koa2Harness(Koa2Floor));
@@ -78,30 +66,12 @@ for (const [major, KoaApp] of [
   ['koa 2', Koa2 as unknown as typeof Koa],
 ] as const) {
   describe(`${major}: healthMiddleware`, () => {
-    const cleanups: (() => Promise<void>)[] = [];
-    afterEach(async () => {
-      for (const cleanup of cleanups.splice(0)) await cleanup();
-    });
-    async function serve(app: Pick<Koa, 'listen'>, health: Health) {
-      const server = await listen(app.listen(0, '127.0.0.1'), health);
-      cleanups.push(async () => {
-        health.close();
-        await server.close();
-      });
-      return server.baseUrl;
-    }
+    const serve = serveClosedAfterEach();
 
     it('creates the health instance from options and exposes it', async () => {
-      const middleware = healthMiddleware({
-        startReady: true,
-        logger: false,
-        paths: { health: '/healthz' },
-      });
-      const base = await serve(new KoaApp().use(middleware), middleware.health);
-      expect(middleware.health.state).toBe('UP');
-      const res = await httpRequest(`${base}/healthz`);
-      expect(res.status).toBe(200);
-      expect(res.body).toBe('{"status":"UP"}');
+      await expectCreatedFromOptions(healthMiddleware, (middleware) =>
+        serve(new KoaApp().use(middleware), middleware.health),
+      );
     });
 
     it('HEAD keeps the GET content-length and JSON type, not the ones Koa derives', async () => {
@@ -113,31 +83,16 @@ for (const [major, KoaApp] of [
       health.markReady();
       const base = await serve(new KoaApp().use(healthMiddleware(health)), health);
       for (const path of ['/health', '/health/ready?verbose']) {
-        const get = await httpRequest(`${base}${path}`);
-        const head = await httpRequest(`${base}${path}`, { method: 'HEAD' });
-        expect(get.headers['content-length']).toBe(String(Buffer.byteLength(get.body)));
-        expect(head.status).toBe(get.status);
-        expect(head.body).toBe('');
-        expect(head.headers['content-length']).toBe(get.headers['content-length']);
-        expect(head.headers['content-type']).toBe('application/json; charset=utf-8');
+        await expectHeadLikeGet(`${base}${path}`);
       }
     });
 
     it('gives Visibility functions the socket peer address, not forwarded headers', async () => {
-      const health = createHealth({
-        logger: false,
-        startReady: true,
-        checks: [{ name: 'db', check: () => true }],
-        showDetails: (request) => request.remoteAddress === '127.0.0.1',
-        showChecks: (request) => request.remoteAddress === '10.0.0.1',
-      });
-      const base = await serve(new KoaApp().use(healthMiddleware(health)), health);
-      const res = await httpRequest(`${base}/health/ready`, {
-        headers: { 'x-forwarded-for': '10.0.0.1' },
-      });
-      expect(JSON.parse(res.body)).toMatchObject({
-        state: 'UP',
-        checks: [{ name: 'db', critical: true }],
+      await expectVisibilitySeesPeerAddress((health) => {
+        // With `proxy`, Koa's ctx.ip is the forwarded address: the middleware must not use it.
+        const app = new KoaApp().use(healthMiddleware(health));
+        app.proxy = true;
+        return serve(app, health);
       });
     });
 
@@ -177,7 +132,7 @@ describe('koa 3 with @koa/router', () => {
     });
     app.use(healthMiddleware(health));
     app.use(router.routes()).use(router.allowedMethods());
-    const server = await listen(app.listen(0, '127.0.0.1'), health);
+    const server = await serverHarness(app.listen(0, '127.0.0.1'), health);
     try {
       expect((await httpRequest(`${server.baseUrl}/health/live`)).status).toBe(200);
       expect((await httpRequest(`${server.baseUrl}/api/greeting`)).body).toBe('{"hello":"world"}');

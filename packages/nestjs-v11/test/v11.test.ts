@@ -1,33 +1,23 @@
 // @health/nestjs on NestJS 11 (Express and Fastify platforms) over real HTTP: the conformance
 // suite, the shared module tests, and interop with @nestjs/terminus 11 (both styles).
-import { createHealth, type Health } from '@health/core';
-import { fromTerminusIndicator, HEALTH, HealthModule, toTerminusIndicator } from '@health/nestjs';
+import { createHealth } from '@health/core';
+import { fromTerminusIndicator, toTerminusIndicator } from '@health/nestjs';
 import { httpRequest, runAdapterConformance } from '@health/test-utils';
-import { Controller, Get, Inject, Injectable, Module } from '@nestjs/common-v11';
+import { Injectable, Module } from '@nestjs/common-v11';
 import { NestApplication } from '@nestjs/core-v11';
-import {
-  HealthCheck,
-  HealthCheckError,
-  HealthCheckService,
-  HealthIndicator,
-  HealthIndicatorService,
-  TerminusModule,
-} from '@nestjs/terminus-v11';
-import { afterEach, describe, expect, it } from 'vitest';
-import { boot, nestHarness, type Platform, type RunningApp } from '../../nestjs/test/harness.js';
+import { HealthCheckError, HealthIndicator } from '@nestjs/terminus-v11';
+import { describe, expect, it } from 'vitest';
+import { bootClosedAfterEach, nestHarness, PLATFORMS } from '../../nestjs/test/harness.js';
+import { healthFromTerminus, withTerminusRoute } from '../../nestjs/test/terminus-app.js';
 import '../../nestjs/test/module.test.js';
 
-const apps: RunningApp[] = [];
-afterEach(async () => {
-  for (const app of apps.splice(0)) await app.close();
-});
+const start = bootClosedAfterEach();
 
 it('runs against NestJS 11 (the harness and the module use the aliased v11 packages)', async () => {
   const { createRequire } = await import('node:module');
   const require = createRequire(import.meta.url);
   expect(require('@nestjs/core-v11/package.json').version).toMatch(/^11\./);
-  const running = await boot('express', {});
-  apps.push(running);
+  const running = await start('express', {});
   expect(running.app).toBeInstanceOf(NestApplication);
 });
 
@@ -48,40 +38,21 @@ class LegacyRedisIndicator extends HealthIndicator {
 @Module({ providers: [LegacyRedisIndicator], exports: [LegacyRedisIndicator] })
 class RedisModule {}
 
-@Controller('terminus')
-class TerminusController {
-  constructor(
-    @Inject(HealthCheckService) private readonly terminus: HealthCheckService,
-    @Inject(HEALTH) private readonly health: Health,
-  ) {}
-
-  @Get()
-  @HealthCheck()
-  check() {
-    return this.terminus.check([toTerminusIndicator(this.health, 'flaky')]);
-  }
-}
-
-for (const platform of ['express', 'fastify'] as Platform[]) {
+for (const platform of PLATFORMS) {
   describe(`@nestjs/terminus 11 on nestjs 11 ${platform}`, () => {
     it('fromTerminusIndicator: HealthIndicatorService results and a thrown HealthCheckError', async () => {
-      const running = await boot(platform, {
+      const running = await start(platform, {
         imports: [
-          HealthModule.forRootAsync({
-            imports: [TerminusModule, RedisModule],
-            inject: [HealthIndicatorService, LegacyRedisIndicator],
-            useFactory: (indicators: HealthIndicatorService, redis: LegacyRedisIndicator) => ({
-              logger: false,
-              showDetails: 'always',
-              checks: [
-                fromTerminusIndicator('disk', () => indicators.check('disk').up({ freeGb: 3 })),
-                fromTerminusIndicator('redis', () => redis.isHealthy('redis'), { ttl: 0 }),
-              ],
-            }),
+          healthFromTerminus({
+            imports: [RedisModule],
+            inject: [LegacyRedisIndicator],
+            checks: (indicators, redis: LegacyRedisIndicator) => [
+              fromTerminusIndicator('disk', () => indicators.check('disk').up({ freeGb: 3 })),
+              fromTerminusIndicator('redis', () => redis.isHealthy('redis'), { ttl: 0 }),
+            ],
           }),
         ],
       });
-      apps.push(running);
       const up = await httpRequest(`${running.baseUrl}/health/ready`);
       expect(up.status).toBe(200);
       running.app.get(LegacyRedisIndicator).up = false;
@@ -107,11 +78,10 @@ for (const platform of ['express', 'fastify'] as Platform[]) {
         logger: false,
         checks: [{ name: 'flaky', ttl: 0, check: () => ok }],
       });
-      const running = await boot(platform, {
-        imports: [HealthModule.forRoot({ health }), TerminusModule.forRoot({ logger: false })],
-        controllers: [TerminusController],
-      });
-      apps.push(running);
+      const running = await start(
+        platform,
+        withTerminusRoute(health, (injected) => [toTerminusIndicator(injected, 'flaky')]),
+      );
       const up = await httpRequest(`${running.baseUrl}/terminus`);
       expect(up.status).toBe(200);
       expect(JSON.parse(up.body)).toMatchObject({

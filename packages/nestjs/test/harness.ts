@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { HealthModule, type HealthModuleOptions } from '@health/nestjs';
-import type { MakeHarness } from '@health/test-utils';
+import { closeAfterEach, type MakeHarness } from '@health/test-utils';
 import {
   Controller,
   Get,
@@ -17,6 +17,7 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 
 export type Platform = 'express' | 'fastify';
+export const PLATFORMS: readonly Platform[] = ['express', 'fastify'];
 
 @Controller('app')
 export class AppController {
@@ -62,6 +63,12 @@ export async function boot(
       return closed;
     },
   };
+}
+
+/** `boot`, with every app it starts closed after each test (registers the `afterEach` here). */
+export function bootClosedAfterEach(): typeof boot {
+  const track = closeAfterEach();
+  return async (...args) => track(await boot(...args));
 }
 
 /** A conformance harness: the suite's health instance mounted through `HealthModule.forRoot`. */

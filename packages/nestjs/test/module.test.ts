@@ -11,8 +11,8 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { afterEach, describe, expect, it } from 'vitest';
-import { AppController, boot, type Platform, type RunningApp } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { AppController, bootClosedAfterEach, PLATFORMS } from './harness.js';
 
 /** A stand-in for a DB pool provider (what a real app injects into its checks). */
 @Injectable()
@@ -47,18 +47,9 @@ class ShutdownProbe implements OnApplicationShutdown {
   }
 }
 
-const platforms: Platform[] = ['express', 'fastify'];
-const apps: RunningApp[] = [];
-afterEach(async () => {
-  for (const app of apps.splice(0)) await app.close();
-});
-async function start(...args: Parameters<typeof boot>) {
-  const app = await boot(...args);
-  apps.push(app);
-  return app;
-}
+const start = bootClosedAfterEach();
 
-for (const platform of platforms) {
+for (const platform of PLATFORMS) {
   describe(`HealthModule on ${platform}`, () => {
     it('forRootAsync builds checks from an injected DB pool provider; HEALTH is injectable', async () => {
       const running = await start(platform, {

@@ -1,69 +1,37 @@
 // Interop with the real @nestjs/terminus (12, and 11's HealthCheckError / executor) in real Nest
 // apps on both platforms: terminus indicators as @health checks, and @health checks inside terminus.
-import { createHealth, type Health } from '@health/core';
-import { fromTerminusIndicator, HEALTH, HealthModule, toTerminusIndicator } from '@health/nestjs';
+import { createHealth } from '@health/core';
+import { fromTerminusIndicator, toTerminusIndicator } from '@health/nestjs';
 import { httpRequest } from '@health/test-utils';
-import { Controller, Get, Inject } from '@nestjs/common';
-import {
-  HealthCheck,
-  HealthCheckService,
-  HealthIndicatorService,
-  MemoryHealthIndicator,
-  TerminusModule,
-} from '@nestjs/terminus';
+import { MemoryHealthIndicator } from '@nestjs/terminus';
 import { HealthCheckError as HealthCheckErrorV11 } from '@nestjs/terminus-v11/dist/health-check/health-check.error.js';
 import { HealthCheckExecutor as ExecutorV11 } from '@nestjs/terminus-v11/dist/health-check/health-check-executor.service.js';
-import { afterEach, describe, expect, it } from 'vitest';
-import { boot, type Platform, type RunningApp } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { bootClosedAfterEach, PLATFORMS } from './harness.js';
+import { healthFromTerminus, withTerminusRoute } from './terminus-app.js';
 
-const apps: RunningApp[] = [];
-afterEach(async () => {
-  for (const app of apps.splice(0)) await app.close();
-});
+const start = bootClosedAfterEach();
 
-@Controller('terminus')
-class TerminusController {
-  constructor(
-    @Inject(HealthCheckService) private readonly terminus: HealthCheckService,
-    @Inject(HEALTH) private readonly health: Health,
-  ) {}
-
-  @Get()
-  @HealthCheck()
-  check() {
-    return this.terminus.check([
-      toTerminusIndicator(this.health, 'postgres'),
-      toTerminusIndicator(this.health, 'flaky', { details: true }),
-    ]);
-  }
-}
-
-for (const platform of ['express', 'fastify'] as Platform[]) {
+for (const platform of PLATFORMS) {
   describe(`@nestjs/terminus interop on ${platform}`, () => {
     it('fromTerminusIndicator: real terminus indicators become @health checks', async () => {
-      const running = await boot(platform, {
+      const running = await start(platform, {
         imports: [
-          HealthModule.forRootAsync({
-            imports: [TerminusModule],
-            inject: [HealthIndicatorService, MemoryHealthIndicator],
-            useFactory: (indicators: HealthIndicatorService, memory: MemoryHealthIndicator) => ({
-              logger: false,
-              showDetails: 'always',
-              checks: [
-                fromTerminusIndicator('disk', () => indicators.check('disk').up({ freeGb: 12 })),
-                fromTerminusIndicator('cpu', () => indicators.check('cpu').degraded('busy')),
-                fromTerminusIndicator('ping', ({ signal }) =>
-                  indicators.check('ping').attempt(async () => ({ aborted: signal.aborted })),
-                ),
-                fromTerminusIndicator('heap', () => memory.checkHeap('heap', 1), {
-                  critical: false,
-                }),
-              ],
-            }),
+          healthFromTerminus({
+            inject: [MemoryHealthIndicator],
+            checks: (indicators, memory: MemoryHealthIndicator) => [
+              fromTerminusIndicator('disk', () => indicators.check('disk').up({ freeGb: 12 })),
+              fromTerminusIndicator('cpu', () => indicators.check('cpu').degraded('busy')),
+              fromTerminusIndicator('ping', ({ signal }) =>
+                indicators.check('ping').attempt(async () => ({ aborted: signal.aborted })),
+              ),
+              fromTerminusIndicator('heap', () => memory.checkHeap('heap', 1), {
+                critical: false,
+              }),
+            ],
           }),
         ],
       });
-      apps.push(running);
       const res = await httpRequest(`${running.baseUrl}/health/ready`);
       expect(res.status).toBe(200);
       const checks = JSON.parse(res.body).checks as Record<string, unknown>[];
@@ -94,11 +62,13 @@ for (const platform of ['express', 'fastify'] as Platform[]) {
           },
         ],
       });
-      const running = await boot(platform, {
-        imports: [HealthModule.forRoot({ health }), TerminusModule.forRoot({ logger: false })],
-        controllers: [TerminusController],
-      });
-      apps.push(running);
+      const running = await start(
+        platform,
+        withTerminusRoute(health, (injected) => [
+          toTerminusIndicator(injected, 'postgres'),
+          toTerminusIndicator(injected, 'flaky', { details: true }),
+        ]),
+      );
       const up = await httpRequest(`${running.baseUrl}/terminus`);
       expect(up.status).toBe(200);
       const body = JSON.parse(up.body);

@@ -1,4 +1,10 @@
 export {
+  expectCreatedFromOptions,
+  expectHeadLikeGet,
+  expectVisibilitySeesPeerAddress,
+  type ServeAdapter,
+} from './adapter-cases.js';
+export {
   type AdapterHarness,
   type HarnessOptions,
   type MakeHarness,
@@ -8,3 +14,10 @@ export { type ExampleContract, runExampleContract } from './example.js';
 export { type HttpResult, httpRequest } from './http.js';
 export { type Http2Client, http2Connect, http2Get } from './http2.js';
 export { killServices, type ServiceProcess, startService } from './process.js';
+export {
+  type Closable,
+  closeAfterEach,
+  type ListeningApp,
+  serveClosedAfterEach,
+  serverHarness,
+} from './server.js';
