@@ -62,11 +62,33 @@ export function isHealth(value: unknown): value is Health {
 }
 
 /**
- * What every adapter accepts: an existing instance (shared by several mounts or with
- * `addServer`), or options to create one.
+ * Health options, or an existing instance under `health` (shared by several mounts, or made first
+ * to add checks): never both. What every adapter's options start from.
  */
-export function resolveHealth(input: Health | HealthOptions | undefined): Health {
-  return isHealth(input) ? input : createHealth(input ?? {});
+export type HealthInput = HealthOptions & { health?: Health };
+
+/**
+ * What every adapter accepts: an existing instance, `{ health: instance }`, or options to create
+ * one. `scope` names the adapter in setup errors.
+ */
+export function resolveHealth(
+  input: Health | HealthInput | undefined,
+  scope = '@health/core',
+): Health {
+  if (isHealth(input)) return input;
+  const { health, ...options } = input ?? {};
+  if (health === undefined) return createHealth(options);
+  if (!isHealth(health))
+    throw optionError(scope, 'health', 'must be an instance from createHealth()');
+  const extra = Object.keys(options);
+  if (extra.length > 0) {
+    throw optionError(
+      scope,
+      'health',
+      `(an instance) excludes the other health options (got ${extra.join(', ')}): pass one or the other`,
+    );
+  }
+  return health;
 }
 
 /**

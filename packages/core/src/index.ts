@@ -2,6 +2,7 @@
  * @health/core — the pure core of @health: lifecycle state, check engine, status table,
  * response bodies, the framework-agnostic HTTP seam and graceful shutdown. Zero dependencies.
  */
+export { deliver, type RoutedRequestLike, routedRequest } from './adapter.js';
 export type {
   CheckContext,
   CheckDefinition,
@@ -17,6 +18,7 @@ export { isHealthError } from './errors.js';
 export {
   createHealth,
   type Health,
+  type HealthInput,
   isHealth,
   resolveHealth,
   type ShutdownHook,

@@ -4,19 +4,9 @@
  * plain `node:http`/`https`/`http2` servers, so none of them hand-roll headers or HEAD.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { deliver } from './adapter.js';
 import type { Health } from './health.js';
-import { isPending } from './pending.js';
 import { type HealthResponse, headersFor } from './response.js';
-
-const INTERNAL_ERROR: HealthResponse = {
-  status: 500,
-  headers: {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'content-length': '17',
-  },
-  body: '{"status":"DOWN"}',
-};
 
 /**
  * What the writer reads of a request: `node:http`'s `IncomingMessage` and `node:http2`'s
@@ -65,12 +55,7 @@ export function handleNodeRequest(
     remoteAddress: req.socket?.remoteAddress,
   });
   if (answer === undefined) return false;
-  if (!isPending(answer)) sendNodeResponse(res, answer);
-  else
-    answer.then(
-      (response) => sendNodeResponse(res, response),
-      () => sendNodeResponse(res, INTERNAL_ERROR),
-    );
+  deliver(answer, sendNodeResponse, res);
   return true;
 }
 

@@ -93,6 +93,17 @@ export class ResponseBuilder {
   }
 }
 
+/** The answer should evaluating a probe ever fail (it does not: checks fail, probes answer). */
+export const INTERNAL_ERROR: HealthResponse = Object.freeze({
+  status: 500,
+  headers: Object.freeze({
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': '17',
+  }),
+  body: '{"status":"DOWN"}',
+});
+
 /** The 405 answer for a health path called with another method than GET or HEAD. */
 export const METHOD_NOT_ALLOWED: HealthResponse = Object.freeze({
   status: 405,

@@ -4,7 +4,7 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Health, type HealthOptions, resolveHealth } from '@health/core';
+import { type Health, type HealthInput, resolveHealth } from '@health/core';
 import { handleNodeRequest } from '@health/core/node';
 
 /**
@@ -30,8 +30,8 @@ export interface HealthRouter {
  * app.use(healthRouter(health));
  * health.addServer(app.listen(3000, () => health.markReady()));
  */
-export function healthRouter(healthOrOptions?: Health | HealthOptions): HealthRouter {
-  const health = resolveHealth(healthOrOptions);
+export function healthRouter(healthOrOptions?: Health | HealthInput): HealthRouter {
+  const health = resolveHealth(healthOrOptions, '@health/express');
   const router = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
     if (!handleNodeRequest(health, req, res)) next();
   };

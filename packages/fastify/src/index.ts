@@ -3,14 +3,15 @@
  * `reply.code().headers().send()`, and ties `health.shutdown()` and `fastify.close()` together.
  */
 import {
+  deliver,
   type Health,
-  type HealthOptions,
+  type HealthInput,
   type HealthResponse,
   headersFor,
-  isPending,
   resolveHealth,
+  routedRequest,
 } from '@health/core';
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 
 /** Unique per emitted declaration file (.d.ts and .d.cts), so their augmentations never collide. */
@@ -28,15 +29,13 @@ declare module 'fastify' {
 }
 
 /**
- * An existing `health` instance, or the {@link HealthOptions} to create one (the same options as
- * every @health adapter), plus Fastify's `prefix` / `logLevel` for the probe routes.
+ * An existing `health` instance, or the options to create one (the same as every @health adapter),
+ * plus Fastify's `prefix` / `logLevel` for the probe routes.
  * @example
  * await app.register(healthPlugin, { checks: [dbCheck], shutdown: { signals: true } });
  * await app.register(healthPlugin, { health, prefix: '/ops', logLevel: 'warn' }); // /ops/health...
  */
-export type FastifyHealthOptions = HealthOptions & {
-  /** An instance you created (to share it or add checks first). Excludes the other health options. */
-  health?: Health;
+export type FastifyHealthOptions = HealthInput & {
   /**
    * Mount the probes under this prefix, although `fastify-plugin` makes Fastify ignore it for the
    * plugin itself: the routes live in an inner context that gets it (and `logLevel`).
@@ -49,21 +48,16 @@ export type FastifyHealthOptions = HealthOptions & {
 const body = { type: 'object', properties: { status: { type: 'string' } } };
 const schema = { tags: ['health'], response: { default: body } };
 
+const sendReply = (reply: FastifyReply, res: HealthResponse) =>
+  reply
+    .code(res.status)
+    .headers(headersFor(res, reply.request.raw.httpVersionMajor))
+    .send(res.body);
+
 const plugin: FastifyPluginAsync<FastifyHealthOptions> = async (fastify, options) => {
-  const {
-    health: given,
-    prefix,
-    logLevel,
-    logSerializers,
-    ...rest
-  } = options as FastifyHealthOptions & Record<'logLevel' | 'logSerializers', never>;
-  const extra = Object.keys(rest);
-  if (given && extra.length > 0) {
-    throw new Error(
-      `@health/fastify: pass either "health" or health options (got ${extra.join(', ')}), not both`,
-    );
-  }
-  const health = resolveHealth(given ?? rest);
+  const { prefix, logLevel, logSerializers, ...input } = options as FastifyHealthOptions &
+    Record<'logLevel' | 'logSerializers', never>;
+  const health = resolveHealth(input, '@health/fastify');
   fastify.decorate('health', health);
   wireShutdown(fastify, health);
   // Inner context: Fastify applies prefix/logLevel here, and the catch-all body parser lets core
@@ -78,21 +72,8 @@ const plugin: FastifyPluginAsync<FastifyHealthOptions> = async (fastify, options
         exposeHeadRoute: false,
         schema,
         handler: (request, reply) => {
-          const query = request.url.indexOf('?');
-          const answer = health.respond({
-            method: request.method,
-            path: query === -1 ? path : path + request.url.slice(query),
-            headers: request.headers,
-            remoteAddress: request.socket.remoteAddress,
-          });
-          if (answer === undefined) return reply.callNotFound();
-          const send = (res: HealthResponse) =>
-            reply
-              .code(res.status)
-              .headers(headersFor(res, request.raw.httpVersionMajor))
-              .send(res.body);
-          // Cached results answer synchronously: no promise hop on the fast path.
-          return isPending(answer) ? answer.then(send) : send(answer);
+          const answer = health.respond(routedRequest(path, request));
+          return answer === undefined ? reply.callNotFound() : deliver(answer, sendReply, reply);
         },
       });
     }

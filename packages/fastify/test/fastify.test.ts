@@ -191,7 +191,14 @@ describe('@health/fastify', () => {
     const both = Fastify();
     await expect(
       both.register(healthPlugin, { health: quiet(), startReady: true }).ready(),
-    ).rejects.toThrow('@health/fastify: pass either "health" or health options (got startReady)');
+    ).rejects.toThrow(
+      '@health/fastify: option "health" (an instance) excludes the other health options (got startReady)',
+    );
+    await expect(
+      Fastify()
+        .register(healthPlugin, { health: {} as never })
+        .ready(),
+    ).rejects.toThrow('@health/fastify: option "health" must be an instance from createHealth()');
     const bad = Fastify();
     await expect(
       bad.register(healthPlugin, { logger: false, paths: { health: 'health' } }).ready(),

@@ -4,7 +4,13 @@
  */
 
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { type Health, type HealthOptions, isPending, resolveHealth } from '@health/core';
+import {
+  deliver,
+  type Health,
+  type HealthInput,
+  type HealthResponse,
+  resolveHealth,
+} from '@health/core';
 import { sendNodeResponse } from '@health/core/node';
 
 /** The parts of a Koa context the middleware uses: Koa 2 and 3 contexts fit, no `@types/koa` needed. */
@@ -25,6 +31,14 @@ export interface HealthMiddleware {
   readonly health: Health;
 }
 
+// Upstream middleware still sees the status; core's Node writer writes the bytes (Koa's body
+// setter would re-derive type and length: ~10% per probe).
+function writeResponse(ctx: KoaContextLike, response: HealthResponse): void {
+  ctx.status = response.status;
+  ctx.respond = false;
+  sendNodeResponse(ctx.res, response);
+}
+
 /**
  * Serves the probe endpoints (`/health`, `/health/live`, `/health/ready`, `/health/started` by
  * default) and awaits `next()` for every other request. Mount it under a prefix with `koa-mount`:
@@ -38,8 +52,8 @@ export interface HealthMiddleware {
  * app.use(healthMiddleware(health));
  * health.addServer(app.listen(3000, () => health.markReady()));
  */
-export function healthMiddleware(healthOrOptions?: Health | HealthOptions): HealthMiddleware {
-  const health = resolveHealth(healthOrOptions);
+export function healthMiddleware(healthOrOptions?: Health | HealthInput): HealthMiddleware {
+  const health = resolveHealth(healthOrOptions, '@health/koa');
   const middleware = async (ctx: KoaContextLike, next: () => Promise<unknown>): Promise<void> => {
     const { method, url: path, headers, req } = ctx;
     const answer = health.respond({
@@ -52,13 +66,8 @@ export function healthMiddleware(healthOrOptions?: Health | HealthOptions): Heal
       await next();
       return;
     }
-    // Cached results answer synchronously: no await on the fast path.
-    const response = isPending(answer) ? await answer : answer;
-    // Upstream middleware (loggers, metrics) still sees the status; the bytes are core's, written
-    // by core's Node writer (Koa's body setter would re-derive type and length: ~10% per probe).
-    ctx.status = response.status;
-    ctx.respond = false;
-    sendNodeResponse(ctx.res, response);
+    const written = deliver(answer, writeResponse, ctx); // sync when cached: no await
+    if (written) await written;
   };
   return Object.assign(middleware, { health });
 }

@@ -4,13 +4,14 @@
  */
 
 import {
+  deliver,
   type Health,
-  type HealthOptions,
+  type HealthInput,
   type HealthResponse,
   headersFor,
   isHealth,
-  isPending,
   resolveHealth,
+  routedRequest,
   type ShutdownSignal,
 } from '@health/core';
 import { sendNodeResponse } from '@health/core/node';
@@ -37,8 +38,6 @@ const SETUP = Symbol.for('@health/nestjs.Setup');
 
 /** Nest-specific options, next to the core options every adapter accepts. */
 export interface HealthNestOptions {
-  /** Use this existing instance instead of creating one from the core options. */
-  health?: Health;
   /**
    * Serve the probes under this path prefix. Nest's global prefix is NOT applied to probe routes:
    * orchestrator probe paths stay stable whatever the API prefix or version.
@@ -50,8 +49,8 @@ export interface HealthNestOptions {
   readyOnBootstrap?: boolean;
 }
 
-/** Core options (`checks`, `paths`, `shutdown`, ...) plus {@link HealthNestOptions}. */
-export type HealthModuleOptions = HealthOptions & HealthNestOptions;
+/** Core options (`checks`, `paths`, `shutdown`, ...) or `health` (an instance), plus {@link HealthNestOptions}. */
+export type HealthModuleOptions = HealthInput & HealthNestOptions;
 
 /** `forRootAsync`: build the options from injected providers (e.g. checks over a DB pool). */
 export interface HealthModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
@@ -76,23 +75,19 @@ function setup(input: HealthModuleOptions | Health) {
       `@health/nestjs: option "prefix" must be '' or a path like '/ops' (no trailing "/"), got ${JSON.stringify(prefix)}`,
     );
   }
-  if (health && Object.keys(core).length > 0) {
-    throw new Error(
-      `@health/nestjs: pass either "health" (an instance) or core options (${Object.keys(core).join(', ')}), not both`,
-    );
-  }
   const { signals: wanted, exit, ...shutdown } = core.shutdown ?? {};
   const signals: readonly ShutdownSignal[] = wanted === true ? ['SIGTERM', 'SIGINT'] : wanted || [];
   return {
-    health: health ?? resolveHealth({ ...core, ...(core.shutdown && { shutdown }) }),
+    health: resolveHealth(
+      { health, ...core, ...(core.shutdown && { shutdown }) },
+      '@health/nestjs',
+    ),
     prefix,
     ready: readyOnBootstrap,
     signals,
     exit: exit ?? signals.length > 0,
   };
 }
-
-const INTERNAL_ERROR: HealthResponse = { status: 500, headers: {}, body: '' };
 
 // biome-ignore lint/suspicious/noExplicitAny: Express `ServerResponse` or Fastify `FastifyReply`
 function write(res: any, response: HealthResponse): void {
@@ -124,20 +119,8 @@ class HealthLifecycle
     for (const path of Object.values(health.paths)) {
       // biome-ignore lint/suspicious/noExplicitAny: Express or Fastify request/response
       adapter.all(`${prefix}${path}`, (req: any, res: any) => {
-        const url: string = req.url ?? '';
-        const query = url.indexOf('?');
-        const answer = health.respond({
-          method: req.method,
-          path: query === -1 ? path : path + url.slice(query),
-          headers: req.headers,
-          remoteAddress: req.socket?.remoteAddress,
-        });
-        if (answer === undefined) return;
-        if (!isPending(answer)) return write(res, answer);
-        answer.then(
-          (response) => write(res, response),
-          () => write(res, INTERNAL_ERROR),
-        );
+        const answer = health.respond(routedRequest(path, req));
+        if (answer !== undefined) deliver(answer, write, res);
       });
     }
   }

@@ -196,7 +196,7 @@ describe('HealthModule setup errors', () => {
     const { createHealth } = await import('@health/core');
     const health = createHealth({ logger: false });
     expect(() => HealthModule.forRoot({ health, checks: [] })).toThrow(
-      /pass either "health" \(an instance\) or core options \(checks\)/,
+      '@health/nestjs: option "health" (an instance) excludes the other health options (got checks)',
     );
     expect(HealthModule.forRoot(health).global).toBe(true);
   });

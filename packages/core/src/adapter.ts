@@ -1,0 +1,51 @@
+/**
+ * Helpers for adapters that let their framework route the probe paths (Fastify, Nest): turn the
+ * routed request into the seam's request, and write core's answer without a promise hop when it
+ * is cached. Kept here so that every adapter maps requests and settles answers the same way.
+ */
+import type { HealthRequest } from './options.js';
+import { isPending } from './pending.js';
+import { type HealthResponse, INTERNAL_ERROR } from './response.js';
+
+/** What {@link routedRequest} reads: Node's, Express's and Fastify's requests all fit. */
+export interface RoutedRequestLike {
+  readonly method?: string;
+  readonly url?: string;
+  readonly headers: HealthRequest['headers'];
+  readonly socket?: { readonly remoteAddress?: string } | null;
+}
+
+/**
+ * The seam request for a probe the framework already routed: `path` is the probe path as core
+ * knows it (`health.paths.readiness`), whatever prefix it was mounted under; the URL adds its query.
+ * @example health.respond(routedRequest(health.paths.readiness, request))
+ */
+export function routedRequest(path: string, req: RoutedRequestLike): HealthRequest {
+  const url = req.url ?? '';
+  const query = url.indexOf('?');
+  return {
+    method: req.method ?? 'GET',
+    path: query === -1 ? path : path + url.slice(query),
+    headers: req.headers,
+    remoteAddress: req.socket?.remoteAddress,
+  };
+}
+
+/**
+ * Writes an answer of `health.respond()` to `target` with `write(target, response)`: at once when
+ * it is cached (no promise hop, no closure on the fast path), otherwise when it settles, and a 500
+ * should it ever reject. Returns what `write` returns.
+ * @example return deliver(answer, sendReply, reply);
+ */
+export function deliver<Target, T>(
+  answer: HealthResponse | Promise<HealthResponse>,
+  write: (target: Target, response: HealthResponse) => T,
+  target: Target,
+): T | Promise<T> {
+  return isPending(answer)
+    ? answer.then(
+        (response) => write(target, response),
+        () => write(target, INTERNAL_ERROR),
+      )
+    : write(target, answer);
+}
