@@ -41,18 +41,22 @@ export interface DependencyCheckOptions extends CheckOptions {
 export const DEFAULT_TIMEOUT: number = CHECK_DEFAULTS.timeout;
 
 // The options passed through to core: core rejects unknown keys, so factory-only options
-// (`labels`, `secrets`, a check's own settings) must not travel with them.
-const CORE_KEYS: readonly (keyof CheckOptions)[] = [
-  'name',
-  'probes',
-  'critical',
-  'timeout',
-  'ttl',
-  'failureTtl',
-  'interval',
-  'maxStale',
-  'allowOnLiveness',
-];
+// (`labels`, `secrets`, a check's own settings) must not travel with them. `satisfies` makes a new
+// core check option a compile error here until it is listed.
+const CORE_KEYS = Object.keys({
+  name: true,
+  probes: true,
+  critical: true,
+  timeout: true,
+  ttl: true,
+  failureTtl: true,
+  interval: true,
+  maxStale: true,
+  allowOnLiveness: true,
+} satisfies Record<
+  keyof Omit<CheckDefinition, 'check' | 'dependency'>,
+  true
+>) as (keyof CheckOptions)[];
 
 /** Builds the core definition from the caller's options (own options are left out). */
 export function defineCheck(

@@ -94,8 +94,9 @@ export function askClientsToClose(
   const close = (res: NodeResponseLike | null | undefined) => {
     if (res && !res.headersSent) res.setHeader('connection', 'close');
   };
+  const http2 = isHttp2(server);
   for (const socket of sockets) {
-    if (isHttp2(server)) socket.close?.();
+    if (http2) socket.close?.();
     else close(socket._httpMessage);
   }
   const listener: RequestListener = (req, res) => {
