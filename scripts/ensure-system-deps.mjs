@@ -2,7 +2,7 @@
 /**
  * Makes sure the Debian binaries our integration tests and benchmarks spawn are installed:
  * redis-server, PostgreSQL (initdb/pg_ctl), MariaDB (mariadbd/mariadb-install-db),
- * rabbitmq-server, haproxy, wrk, and openssl (throwaway TLS certificates for the HTTPS tests). Tests start their OWN instances on random ports, so this
+ * rabbitmq-server, haproxy, wrk, prometheus, chromium, and openssl (throwaway TLS certificates for the HTTPS tests). Tests start their OWN instances on random ports, so this
  * script never starts a server; after an apt install it stops whatever the Debian postinst
  * would auto-start (policy-rc.d), and stops any that started anyway, to keep default ports free.
  *
@@ -20,8 +20,11 @@ const APT_PACKAGES = [
   'haproxy',
   'wrk',
   'openssl',
+  // @health/metrics scrapes with a real Prometheus; @health/dashboard drives headless Chromium.
+  'prometheus',
+  'chromium',
 ];
-const SERVICES = ['redis-server', 'postgresql', 'mariadb', 'rabbitmq-server', 'haproxy'];
+const SERVICES = ['redis-server', 'postgresql', 'mariadb', 'rabbitmq-server', 'haproxy', 'prometheus'];
 const APT_CMD = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${APT_PACKAGES.join(' ')}`;
 
 const SBIN = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
@@ -48,6 +51,8 @@ function missingBinaries() {
     haproxy: () => onPath('haproxy'),
     wrk: () => onPath('wrk'),
     openssl: () => onPath('openssl'),
+    prometheus: () => onPath('prometheus'),
+    chromium: () => onPath('chromium'),
   };
   return Object.entries(checks)
     .filter(([, present]) => !present())
