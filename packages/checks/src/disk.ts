@@ -3,7 +3,7 @@
  * (not to root), against a minimum in bytes and/or as a share of the volume.
  */
 import { statfs } from 'node:fs/promises';
-import type { CheckDefinition } from '@health/core';
+import { type CheckDefinition, down, up } from '@health/core';
 import { type CheckOptions, defineCheck, failure } from './shared.js';
 
 export interface DiskSpaceCheckOptions extends CheckOptions {
@@ -41,19 +41,14 @@ export function diskSpaceCheck(path: string, options: DiskSpaceCheckOptions = {}
       ...(minFreeBytes !== undefined ? { minFreeBytes } : {}),
     };
     if (minFreeBytes !== undefined && freeBytes < minFreeBytes) {
-      return {
-        status: 'DOWN',
-        message: `free disk space ${mb(freeBytes)} MB is below ${mb(minFreeBytes)} MB`,
-        details,
-      };
+      return down(`free disk space ${mb(freeBytes)} MB is below ${mb(minFreeBytes)} MB`, details);
     }
     if (freeRatio < minFreeRatio) {
-      return {
-        status: 'DOWN',
-        message: `free disk space ${Math.round(freeRatio * 1000) / 10}% is below ${minFreeRatio * 100}%`,
+      return down(
+        `free disk space ${Math.round(freeRatio * 1000) / 10}% is below ${minFreeRatio * 100}%`,
         details,
-      };
+      );
     }
-    return { status: 'UP', details };
+    return up(details);
   });
 }

@@ -3,7 +3,7 @@
  * (`performance.eventLoopUtilization`), both over the window since the previous run.
  */
 import { createHistogram, performance } from 'node:perf_hooks';
-import type { CheckDefinition } from '@health/core';
+import { type CheckDefinition, down, up } from '@health/core';
 import { type CheckOptions, defineCheck } from './shared.js';
 
 export interface EventLoopDelayCheckOptions extends CheckOptions {
@@ -71,13 +71,9 @@ export function eventLoopDelayCheck(options: EventLoopDelayCheckOptions = {}): C
     };
     histogram.reset();
     if (ms(observed) > threshold) {
-      return {
-        status: 'DOWN',
-        message: `event loop delay ${label} ${ms(observed)} ms exceeds ${threshold} ms`,
-        details,
-      };
+      return down(`event loop delay ${label} ${ms(observed)} ms exceeds ${threshold} ms`, details);
     }
-    return { status: 'UP', details };
+    return up(details);
   });
 }
 
@@ -103,12 +99,8 @@ export function eventLoopUtilizationCheck(
     const utilization = Math.round(delta.utilization * 1000) / 1000;
     const details = { utilization, threshold, windowMs: Math.round(delta.idle + delta.active) };
     if (utilization > threshold) {
-      return {
-        status: 'DOWN',
-        message: `event loop utilization ${utilization} exceeds ${threshold}`,
-        details,
-      };
+      return down(`event loop utilization ${utilization} exceeds ${threshold}`, details);
     }
-    return { status: 'UP', details };
+    return up(details);
   });
 }

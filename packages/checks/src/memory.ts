@@ -4,7 +4,7 @@
  */
 import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
-import type { CheckDefinition } from '@health/core';
+import { type CheckDefinition, down, up } from '@health/core';
 import { type CheckOptions, defineCheck } from './shared.js';
 
 export interface HeapCheckOptions extends CheckOptions {
@@ -31,13 +31,12 @@ export function heapCheck(options: HeapCheckOptions = {}): CheckDefinition {
       threshold,
     };
     if (ratio > threshold) {
-      return {
-        status: 'DOWN',
-        message: `heap used ${mb(stats.used_heap_size)} MB is ${Math.round(ratio * 100)}% of the ${mb(stats.heap_size_limit)} MB limit (threshold ${Math.round(threshold * 100)}%)`,
+      return down(
+        `heap used ${mb(stats.used_heap_size)} MB is ${Math.round(ratio * 100)}% of the ${mb(stats.heap_size_limit)} MB limit (threshold ${Math.round(threshold * 100)}%)`,
         details,
-      };
+      );
     }
-    return { status: 'UP', details };
+    return up(details);
   });
 }
 
@@ -76,12 +75,8 @@ export function rssCheck(options: RssCheckOptions = {}): CheckDefinition {
       ...(options.maxBytes === undefined ? { limitSource: limit.source } : {}),
     };
     if (rss > maxBytes) {
-      return {
-        status: 'DOWN',
-        message: `rss ${mb(rss)} MB exceeds ${mb(maxBytes)} MB`,
-        details,
-      };
+      return down(`rss ${mb(rss)} MB exceeds ${mb(maxBytes)} MB`, details);
     }
-    return { status: 'UP', details };
+    return up(details);
   });
 }

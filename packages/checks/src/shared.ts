@@ -10,6 +10,9 @@ import {
   type CheckDetails,
   type CheckOutcome,
   type CheckReturn,
+  down,
+  isCheckOutcome,
+  up,
 } from '@health/core';
 
 /**
@@ -53,6 +56,10 @@ const CORE_KEYS = Object.keys({
   interval: true,
   maxStale: true,
   allowOnLiveness: true,
+  tags: true,
+  failureThreshold: true,
+  successThreshold: true,
+  dispose: true,
 } satisfies Record<
   keyof Omit<CheckDefinition, 'check' | 'dependency'>,
   true
@@ -81,9 +88,10 @@ export function defineCheck(
 }
 
 function withLabels(result: CheckReturn, labels: CheckDetails): CheckOutcome {
-  if (result === false) return { status: 'DOWN', message: 'check returned false', details: labels };
-  if (result === undefined || result === true) return { status: 'UP', details: labels };
-  return { ...result, details: { ...labels, ...result.details } };
+  if (result === false) return down('check returned false', labels);
+  if (!isCheckOutcome(result)) return up(labels);
+  const details = { ...labels, ...result.details };
+  return result.status === 'UP' ? up(details) : down(result.message, details);
 }
 
 /** The check's effective timeout (for driver-level timeouts). */
@@ -128,7 +136,7 @@ export async function measure(
   const started = performance.now();
   try {
     const extra = await untilAborted(run(), context.signal);
-    return { status: 'UP', details: { latencyMs: elapsed(started), ...(extra ?? {}) } };
+    return up({ latencyMs: elapsed(started), ...(extra ?? {}) });
   } catch (error) {
     return failure(label, error, secrets(), { latencyMs: elapsed(started) });
   }
@@ -142,11 +150,7 @@ export function failure(
   details: CheckDetails = {},
 ): CheckOutcome {
   const code = errorCode(error);
-  return {
-    status: 'DOWN',
-    message: `${label}: ${safeMessage(error, secrets)}`,
-    details: code ? { ...details, code } : details,
-  };
+  return down(`${label}: ${safeMessage(error, secrets)}`, code ? { ...details, code } : details);
 }
 
 const FRIENDLY: Record<string, string> = {

@@ -13,12 +13,17 @@ export interface RoutedRequestLike {
   readonly url?: string;
   readonly headers: HealthRequest['headers'];
   readonly socket?: { readonly remoteAddress?: string } | null;
+  /** Node's (and so Express's) request. */
+  readonly httpVersionMajor?: number;
+  /** Fastify's request: the Node request under it. */
+  readonly raw?: { readonly httpVersionMajor?: number };
 }
 
 /**
- * The seam request for a probe the framework already routed: `path` is the probe path as core
- * knows it (`health.paths.readiness`), whatever prefix it was mounted under; the URL adds its query.
- * @example health.respond(routedRequest(health.paths.readiness, request))
+ * The seam request for a route the framework already matched: `path` is the path as core knows it
+ * (an entry of `health.routes`, plus `/<check>` for a per-check route), whatever prefix it was
+ * mounted under; the URL adds its query, the request its protocol version.
+ * @example health.respond(routedRequest(route.path, request))
  */
 export function routedRequest(path: string, req: RoutedRequestLike): HealthRequest {
   const url = req.url ?? '';
@@ -28,6 +33,7 @@ export function routedRequest(path: string, req: RoutedRequestLike): HealthReque
     path: query === -1 ? path : path + url.slice(query),
     headers: req.headers,
     remoteAddress: req.socket?.remoteAddress,
+    httpVersionMajor: req.httpVersionMajor ?? req.raw?.httpVersionMajor,
   };
 }
 

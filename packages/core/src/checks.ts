@@ -21,23 +21,15 @@ export interface CheckContext {
 /** Observed values a check reports (latency, free bytes, versions). Shown only where details are allowed. */
 export type CheckDetails = Record<string, unknown>;
 
-/** A check's explicit outcome. */
-export interface CheckOutcome {
-  status: 'UP' | 'DOWN';
-  /** Observed values, shown only where details are allowed. */
-  details?: CheckDetails;
-  /** Why it failed; shown only where details are allowed. */
-  message?: string;
-}
-
 /**
- * What a check function may return: nothing or `true` (UP), `false` (DOWN), or a
- * {@link CheckOutcome}. Throwing or rejecting is a DOWN result, never a crash.
+ * What a check function may return. Anything it returns or resolves is UP (a driver's result,
+ * `'PONG'`, a `Response`: the value itself is never shown), except `false` and
+ * {@link down | down()} (DOWN). {@link up | up(details)} is UP with observed values. Throwing,
+ * rejecting or timing out is DOWN, never a crash.
  */
-// biome-ignore lint/suspicious/noConfusingVoidType: lets `async () => {}` be a check
-export type CheckReturn = void | undefined | boolean | CheckOutcome;
+export type CheckReturn = unknown;
 
-export type CheckFunction = (context: CheckContext) => CheckReturn | Promise<CheckReturn>;
+export type CheckFunction = (context: CheckContext) => CheckReturn;
 
 /**
  * A named check.
@@ -45,7 +37,7 @@ export type CheckFunction = (context: CheckContext) => CheckReturn | Promise<Che
  * const db: CheckDefinition = {
  *   name: 'postgres',
  *   dependency: true,
- *   check: async ({ signal }) => { await pool.query('SELECT 1'); },
+ *   check: () => pool.query('SELECT 1'), // resolves: UP; rejects: DOWN
  * };
  */
 export interface CheckDefinition {
@@ -85,9 +77,10 @@ export interface CheckDefinition {
    */
   interval?: number;
   /**
-   * A result older than this many milliseconds counts as failed ("stale"), e.g. when a
-   * background refresh is stuck.
-   * @default 3 × (interval or ttl) + timeout
+   * With `interval`: a result older than this many milliseconds counts as failed ("stale"),
+   * e.g. when the background refresh is stuck. (Without `interval` results are never served
+   * older than `ttl`/`failureTtl`, so this does not apply.)
+   * @default 3 × max(interval, 1000) + timeout
    */
   maxStale?: number;
   /**
@@ -99,6 +92,21 @@ export interface CheckDefinition {
   dependency?: boolean;
   /** Allow a `dependency` check on the liveness probe anyway. @default false */
   allowOnLiveness?: boolean;
+  /** Labels that groups select checks by (`include: ['tag:payments']`). `[A-Za-z0-9_.:-]`. */
+  tags?: readonly string[];
+  /**
+   * Consecutive failed runs before the check reports DOWN (Envoy's unhealthy threshold, Docker's
+   * `retries`): one failed run in between passes does not take the service out of rotation.
+   * @default 1
+   */
+  failureThreshold?: number;
+  /** Consecutive passing runs before a DOWN check reports UP again. @default 1 */
+  successThreshold?: number;
+  /**
+   * Releases what the check holds (a timer, a histogram, a connection of its own). Called once,
+   * on `removeCheck`, `close()` and at the end of shutdown.
+   */
+  dispose?: () => void;
 }
 
 /** A validated check with every default applied. */
@@ -113,6 +121,10 @@ export interface NormalizedCheck {
   interval: number | undefined;
   maxStale: number;
   dependency: boolean;
+  tags: readonly string[];
+  failureThreshold: number;
+  successThreshold: number;
+  dispose: (() => void) | undefined;
 }
 
 export const CHECK_DEFAULTS = { timeout: 500, ttl: 1000 } as const;
@@ -129,6 +141,10 @@ const CHECK_KEYS = [
   'maxStale',
   'dependency',
   'allowOnLiveness',
+  'tags',
+  'failureThreshold',
+  'successThreshold',
+  'dispose',
 ] as const;
 const CHECK_PROBES: readonly CheckProbe[] = ['readiness', 'liveness', 'startup'];
 const NAME_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -190,6 +206,34 @@ export function normalizeCheck(definition: CheckDefinition, where = 'check'): No
       `@health/core: ${at} tests a dependency and cannot run on the liveness probe: a downstream outage would restart every replica. Put it on readiness, or set "allowOnLiveness: true" if you really mean it.`,
     );
   }
+  const tags = definition.tags ?? [];
+  if (
+    !Array.isArray(tags) ||
+    tags.some((tag) => typeof tag !== 'string' || !NAME_PATTERN.test(tag))
+  ) {
+    throw optionError(
+      scope,
+      `${at}.tags`,
+      `must be an array of 1-64 character tags of [A-Za-z0-9_.:-], got ${show(tags)}`,
+    );
+  }
+  for (const key of ['failureThreshold', 'successThreshold'] as const) {
+    const value = definition[key];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 1000)) {
+      throw optionError(
+        scope,
+        `${at}.${key}`,
+        `must be an integer from 1 to 1000, got ${describe(value)}`,
+      );
+    }
+  }
+  if (definition.dispose !== undefined && typeof definition.dispose !== 'function') {
+    throw optionError(
+      scope,
+      `${at}.dispose`,
+      `must be a function, got ${describe(definition.dispose)}`,
+    );
+  }
   const timeout = definition.timeout ?? CHECK_DEFAULTS.timeout;
   const ttl = definition.ttl ?? CHECK_DEFAULTS.ttl;
   const interval = definition.interval;
@@ -204,5 +248,9 @@ export function normalizeCheck(definition: CheckDefinition, where = 'check'): No
     interval,
     maxStale: definition.maxStale ?? 3 * Math.max(interval ?? ttl, 1000) + timeout,
     dependency,
+    tags: [...new Set(tags)],
+    failureThreshold: definition.failureThreshold ?? 1,
+    successThreshold: definition.successThreshold ?? 1,
+    dispose: definition.dispose,
   };
 }

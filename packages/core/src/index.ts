@@ -8,17 +8,21 @@ export type {
   CheckDefinition,
   CheckDetails,
   CheckFunction,
-  CheckOutcome,
   CheckReturn,
 } from './checks.js';
 export { CHECK_DEFAULTS } from './checks.js';
+export type { CheckDescription, HealthDescription } from './describe.js';
 export type { CheckResult } from './engine.js';
 export type { HealthError, HealthErrorCode } from './errors.js';
 export { isHealthError } from './errors.js';
+export type { EvaluationTarget, HealthOutcome, ProbeEvaluation } from './evaluate.js';
+export type { GroupOptions, StatusCodes } from './groups.js';
+export { DEFAULT_STATUS_CODES } from './groups.js';
 export {
   createHealth,
   type Health,
   type HealthInput,
+  type HealthSnapshot,
   isHealth,
   resolveHealth,
   type ShutdownHook,
@@ -34,11 +38,15 @@ export type {
   ShutdownSignal,
   Visibility,
 } from './options.js';
-export { DEFAULT_PATHS, drainDelayMs, SHUTDOWN_DEFAULTS } from './options.js';
+export { DEFAULT_PATHS, drainDelayMs, PROBE_DEADLINE, SHUTDOWN_DEFAULTS } from './options.js';
+export { type CheckOutcome, down, isCheckOutcome, up } from './outcome.js';
 export { isPending } from './pending.js';
 export { redact } from './redact.js';
-export type { BodyFormat, Exposure, HealthResponse, ProbeEvaluation } from './response.js';
+export type { CheckChange, CheckSnapshot } from './registry.js';
+export type { BodyFormat, Exposure, HealthResponse, StreamSink } from './response.js';
 export { headersFor } from './response.js';
+export type { ExtensionRoute, HealthRoute, RouteInfo } from './router.js';
 export type { NodeServerLike } from './server.js';
 export type { CheckProbe, LifecycleState, Probe, ProbeStatus, StateChange } from './state.js';
 export { LIFECYCLE_STATES, PROBES, STATUS_TABLE, TRANSITIONS } from './state.js';
+export { CHECK_CHANNEL, type CheckRunContext } from './tracing.js';

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { deliver } from './adapter.js';
 import type { Health } from './health.js';
-import { type HealthResponse, headersFor } from './response.js';
+import type { HealthResponse } from './response.js';
 
 /**
  * What the writer reads of a request: `node:http`'s `IncomingMessage` and `node:http2`'s
@@ -17,6 +17,7 @@ export interface NodeRequest {
   readonly url?: string;
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
   readonly socket?: { readonly remoteAddress?: string } | null;
+  readonly httpVersionMajor?: number;
 }
 
 /** What the writer calls on a response: `ServerResponse` and `Http2ServerResponse` both fit. */
@@ -24,16 +25,45 @@ export interface NodeResponse {
   readonly headersSent: boolean;
   writeHead(status: number, headers: Record<string, string>): unknown;
   end(body: string): unknown;
+  /** For streaming answers (Server-Sent Events). */
+  write?(chunk: string): unknown;
+  once?(event: 'close', listener: () => void): unknown;
+  flushHeaders?(): void;
 }
 
-/** Writes a seam response to a Node response. */
+/**
+ * Writes a seam response to a Node response. Core already chose the headers for the request's
+ * protocol (pass `httpVersionMajor` in the request); a streaming answer is written as it comes.
+ */
 export function sendNodeResponse(res: NodeResponse, response: HealthResponse): void {
   if (res.headersSent) return;
-  let headers = response.headers;
-  // Http2ServerResponse has `stream`: no `Connection` header there (GOAWAY does that job).
-  if (headers.connection !== undefined && 'stream' in res) headers = headersFor(response, 2);
-  res.writeHead(response.status, headers);
-  res.end(response.body);
+  res.writeHead(response.status, response.headers as Record<string, string>);
+  if (response.stream === undefined || !res.write) {
+    res.end(response.body);
+    return;
+  }
+  res.flushHeaders?.();
+  const listeners: (() => void)[] = [];
+  let open = true;
+  const close = () => {
+    if (!open) return;
+    open = false;
+    for (const listener of listeners.splice(0)) listener();
+  };
+  res.once?.('close', close);
+  response.stream({
+    write: (chunk) => {
+      if (open) res.write?.(chunk);
+    },
+    end: () => {
+      if (open) res.end('');
+      close();
+    },
+    onClose: (listener) => {
+      if (open) listeners.push(listener);
+      else listener();
+    },
+  });
 }
 
 /**
@@ -53,6 +83,7 @@ export function handleNodeRequest(
     path,
     headers: req.headers,
     remoteAddress: req.socket?.remoteAddress,
+    httpVersionMajor: req.httpVersionMajor,
   });
   if (answer === undefined) return false;
   deliver(answer, sendNodeResponse, res);

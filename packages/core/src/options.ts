@@ -4,16 +4,31 @@
  */
 import type { CheckDefinition } from './checks.js';
 import { assertDuration, assertKnownKeys, describe, optionError, show } from './errors.js';
+import {
+  type GroupOptions,
+  type NormalizedGroup,
+  normalizeGroups,
+  type ResolvedStatusCodes,
+  resolveStatusCodes,
+  type StatusCodes,
+} from './groups.js';
 import type { HealthLogger } from './logger.js';
 import type { BodyFormat } from './response.js';
-import type { Probe } from './state.js';
+import { PROBES, type Probe } from './state.js';
 
-/** The request description an adapter hands to `health.handle()`. */
+/** The request description an adapter hands to `health.respond()`. */
 export interface HealthRequest {
   /** `GET`, `HEAD`, ... (any case). */
   method: string;
-  /** The path as seen by the health routes, optionally with `?query` (it is split off). */
+  /** The path as seen by the health routes, optionally with `?query` (core splits it off). */
   path: string;
+  /**
+   * The query, already parsed by the framework (Fastify's and Express's `req.query`): core then
+   * reads `exclude` and `verbose` from it instead of parsing the path's `?query`.
+   */
+  query?: Readonly<Record<string, unknown>>;
+  /** The request's HTTP major version (`req.httpVersionMajor`): 2 drops `Connection` from answers. */
+  httpVersionMajor?: number;
   /** Request headers, lower-case names as Node gives them. */
   headers?: Readonly<Record<string, string | readonly string[] | undefined>>;
   /**
@@ -29,8 +44,8 @@ export interface HealthRequest {
  */
 export type Visibility = 'never' | 'always' | ((request: HealthRequest) => boolean);
 
-/** Endpoint paths; `false` disables an endpoint. */
-export type HealthPaths = Partial<Record<Probe, string | false>>;
+/** Endpoint paths; `false` disables an endpoint; an array serves it on several paths (`['/health/ready', '/readyz']`). */
+export type HealthPaths = Partial<Record<Probe, string | readonly string[] | false>>;
 
 /** Probe settings of the platform, to derive the drain delay from. */
 export interface ProbeTiming {
@@ -68,10 +83,11 @@ export interface ShutdownOptions {
    */
   gracePeriod?: number;
   /**
-   * Call `process.exit(code)` when shutdown is complete.
+   * Call `process.exit(code)` when shutdown is complete (`true`), nothing (`false`), or your own
+   * function with the exit code (what `@health/nestjs` passes, to end through Nest).
    * @default true when `signals` are handled, false otherwise
    */
-  exit?: boolean;
+  exit?: boolean | ((code: number) => void);
 }
 
 export interface HealthOptions {
@@ -89,6 +105,29 @@ export interface HealthOptions {
   showDetails?: Visibility;
   /** Body format. @default 'simple' */
   format?: BodyFormat;
+  /**
+   * Named groups of checks (by name or `tag:`), each served on its own path(s).
+   * @example { payments: { include: ['tag:payments'], paths: ['/health/payments'] } }
+   */
+  groups?: Readonly<Record<string, GroupOptions>>;
+  /**
+   * HTTP codes per probe for UP / DEGRADED / DOWN outcomes, while the lifecycle table says 200.
+   * @default { UP: 200, DEGRADED: 200, DOWN: 503 } for every probe
+   * @example { readiness: { DEGRADED: 207 } }
+   */
+  statusCodes?: Partial<Record<Probe, StatusCodes>>;
+  /**
+   * Milliseconds within which every probe answers, whatever its checks do: a check still running
+   * then counts as failed for that answer. Below the kubelet's default 1 s `timeoutSeconds`.
+   * @default 800
+   */
+  probeDeadline?: number;
+  /**
+   * Serve `health.describe()` (paths, checks, timings, shutdown settings — what `health doctor
+   * --from` reads) as JSON on this path, to loopback callers only. Off by default.
+   * @example '/health/config'
+   */
+  describePath?: string | false;
   /** Start in `UP` instead of `STARTING` (for services with nothing to warm up). @default false */
   startReady?: boolean;
   /** Move to `ERRORED` (500 on every probe) on an uncaught exception, instead of crashing. @default false */
@@ -112,10 +151,16 @@ export const SHUTDOWN_DEFAULTS = {
   marginMs: 1_000,
 } as const;
 
+export const PROBE_DEADLINE = 800;
+
 const SCOPE = '@health/core';
 const OPTION_KEYS = [
   'checks',
   'paths',
+  'groups',
+  'statusCodes',
+  'probeDeadline',
+  'describePath',
   'showChecks',
   'showDetails',
   'format',
@@ -135,8 +180,17 @@ const SHUTDOWN_KEYS = [
 const SIGNALS: readonly ShutdownSignal[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR2'];
 const PATH_PATTERN = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
 
-/** Validates options, throwing a clear error naming the option. Returns the resolved paths. */
-export function validateOptions(options: HealthOptions): Map<string, Probe> {
+/** What validation resolves once, for the router and the description. */
+export interface ResolvedOptions {
+  probePaths: Map<Probe, string[]>;
+  groups: NormalizedGroup[];
+  statusCodes: Partial<Record<Probe, ResolvedStatusCodes>>;
+  probeDeadline: number;
+  describePath: string | undefined;
+}
+
+/** Validates options, throwing a clear error naming the option. */
+export function validateOptions(options: HealthOptions): ResolvedOptions {
   assertKnownKeys(SCOPE, '', options, OPTION_KEYS);
   if (options.checks !== undefined && !Array.isArray(options.checks)) {
     throw optionError(
@@ -193,7 +247,58 @@ export function validateOptions(options: HealthOptions): Map<string, Probe> {
     }
   }
   validateShutdown(options.shutdown);
-  return resolvePaths(options.paths);
+  assertDuration(SCOPE, 'probeDeadline', options.probeDeadline, 1, 60_000);
+  assertKnownKeys(SCOPE, 'statusCodes', options.statusCodes, PROBES);
+  const statusCodes: Partial<Record<Probe, ResolvedStatusCodes>> = {};
+  for (const probe of PROBES) {
+    const codes = options.statusCodes?.[probe];
+    if (codes !== undefined) statusCodes[probe] = resolveStatusCodes(`statusCodes.${probe}`, codes);
+  }
+  const groups = normalizeGroups(options.groups);
+  const taken = new Map<string, string>();
+  const probePaths = resolvePaths(options.paths, taken);
+  for (const group of groups)
+    for (const [i, path] of group.paths.entries())
+      claimPath(taken, `groups.${group.name}.paths[${i}]`, path);
+  let describePath: string | undefined;
+  if (options.describePath !== undefined && options.describePath !== false) {
+    claimPath(taken, 'describePath', options.describePath);
+    describePath = options.describePath;
+  }
+  return {
+    probePaths,
+    groups,
+    statusCodes,
+    probeDeadline: options.probeDeadline ?? PROBE_DEADLINE,
+    describePath,
+  };
+}
+
+/** Validates a path and records who uses it; a second user is a setup error naming both. */
+export function claimPath(
+  taken: Map<string, string>,
+  option: string,
+  path: unknown,
+  owner = `the path of ${option}`,
+): string {
+  if (
+    typeof path !== 'string' ||
+    !PATH_PATTERN.test(path) ||
+    path.includes('//') ||
+    /\/\.\.?(\/|$)/.test(path) ||
+    (path.length > 1 && path.endsWith('/'))
+  ) {
+    throw optionError(
+      SCOPE,
+      option,
+      `must be ${option.startsWith('paths.') ? 'false or ' : ''}a path starting with "/" (no query, spaces, "//", trailing "/" or dot segments), got ${describe(path)}`,
+    );
+  }
+  const other = taken.get(path);
+  if (other)
+    throw optionError(SCOPE, option, `uses ${JSON.stringify(path)}, which is already ${other}`);
+  taken.set(path, owner);
+  return path;
 }
 
 function validateShutdown(shutdown: ShutdownOptions | undefined): void {
@@ -232,37 +337,46 @@ function validateShutdown(shutdown: ShutdownOptions | undefined): void {
   assertDuration(SCOPE, 'shutdown.serverCloseTimeout', shutdown.serverCloseTimeout, 1);
   assertDuration(SCOPE, 'shutdown.hookTimeout', shutdown.hookTimeout, 1);
   assertDuration(SCOPE, 'shutdown.gracePeriod', shutdown.gracePeriod, 1);
-  if (shutdown.exit !== undefined && typeof shutdown.exit !== 'boolean') {
-    throw optionError(SCOPE, 'shutdown.exit', `must be a boolean, got ${describe(shutdown.exit)}`);
+  if (
+    shutdown.exit !== undefined &&
+    typeof shutdown.exit !== 'boolean' &&
+    typeof shutdown.exit !== 'function'
+  ) {
+    throw optionError(
+      SCOPE,
+      'shutdown.exit',
+      `must be a boolean or a function of the exit code, got ${describe(shutdown.exit)}`,
+    );
   }
 }
 
-function resolvePaths(paths: HealthPaths | undefined): Map<string, Probe> {
+function resolvePaths(
+  paths: HealthPaths | undefined,
+  taken: Map<string, string>,
+): Map<Probe, string[]> {
   assertKnownKeys(SCOPE, 'paths', paths, Object.keys(DEFAULT_PATHS));
-  const routes = new Map<string, Probe>();
+  const routes = new Map<Probe, string[]>();
   for (const probe of Object.keys(DEFAULT_PATHS) as Probe[]) {
-    const path = paths?.[probe] === undefined ? DEFAULT_PATHS[probe] : paths[probe];
-    if (path === false) continue;
-    if (
-      typeof path !== 'string' ||
-      !PATH_PATTERN.test(path) ||
-      path.includes('//') ||
-      /\/\.\.?(\/|$)/.test(path)
-    ) {
+    const given = paths?.[probe] === undefined ? DEFAULT_PATHS[probe] : paths[probe];
+    if (given === false) continue;
+    const list = Array.isArray(given) ? given : [given];
+    if (list.length === 0)
       throw optionError(
         SCOPE,
         `paths.${probe}`,
-        `must be false or a path starting with "/" (no query, spaces, "//" or dot segments), got ${describe(path)}`,
+        'must be false, a path or a non-empty array of paths',
       );
-    }
-    const other = routes.get(path);
-    if (other)
-      throw optionError(
-        SCOPE,
-        `paths.${probe}`,
-        `uses ${JSON.stringify(path)}, which is already the ${other} path`,
-      );
-    routes.set(path, probe);
+    routes.set(
+      probe,
+      list.map((path, i) =>
+        claimPath(
+          taken,
+          Array.isArray(given) ? `paths.${probe}[${i}]` : `paths.${probe}`,
+          path,
+          `the ${probe} path`,
+        ),
+      ),
+    );
   }
   if (routes.size === 0)
     throw optionError(SCOPE, 'paths', 'disables every endpoint; enable at least one');

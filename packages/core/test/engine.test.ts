@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type CheckDefinition, createHealth, type Health } from '../src/index.js';
+import { type CheckDefinition, createHealth, down, type Health, up } from '../src/index.js';
 
 const made: Health[] = [];
 function healthWith(...checks: CheckDefinition[]) {
@@ -23,10 +23,14 @@ describe('check outcomes', () => {
       { name: 'false', check: () => false, critical: false },
       {
         name: 'outcome',
-        check: () => ({ status: 'DOWN', message: 'nope', details: { n: 1n } }),
+        check: () => down('nope', { n: 1n }),
         critical: false,
       },
-      { name: 'weird', check: () => 'yes' as never, critical: false },
+      { name: 'string', check: () => 'PONG' },
+      { name: 'status-key', check: () => ({ status: 'DOWN' }) },
+      { name: 'response-500', check: () => new Response('no', { status: 500 }) },
+      { name: 'null', check: () => null },
+      { name: 'up-details', check: () => up({ latencyMs: 3 }) },
     );
     const { results, status } = await health.evaluate('readiness');
     expect(status).toBe(200);
@@ -36,7 +40,11 @@ describe('check outcomes', () => {
     expect(by['async-void']?.status).toBe('UP');
     expect(by.false).toMatchObject({ status: 'DOWN', message: 'check returned false' });
     expect(by.outcome).toMatchObject({ status: 'DOWN', message: 'nope', details: { n: '1' } });
-    expect(by.weird?.status).toBe('DOWN');
+    // Anything resolved is UP, whatever its shape (a driver result, a Response, `{ status }`).
+    for (const name of ['string', 'status-key', 'response-500', 'null'])
+      expect(by[name], name).toMatchObject({ status: 'UP' });
+    expect(by['status-key']).not.toHaveProperty('details');
+    expect(by['up-details']).toMatchObject({ status: 'UP', details: { latencyMs: 3 } });
   });
 
   it('a synchronous throw, a rejection and a non-Error rejection are failed checks', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHealth, type Health, type HealthOptions, isPending } from '../src/index.js';
+import { createHealth, type Health, type HealthOptions, isPending, up } from '../src/index.js';
 
 const made: Health[] = [];
 function make(options: HealthOptions = {}) {
@@ -35,7 +35,7 @@ describe('the HTTP seam', () => {
       '/health/live',
       '/health/ready',
       '/health/started',
-      '/health/ready?verbose=1',
+      '/health/ready?x=1',
     ]) {
       const res = await health.handle({ method: 'GET', path });
       expect(res?.status, path).toBe(200);
@@ -95,7 +95,7 @@ describe('the HTTP seam', () => {
 
   it('shows check names with showChecks, details with showDetails (per request)', async () => {
     const health = make({
-      checks: [{ name: 'db', check: () => ({ status: 'UP', details: { latencyMs: 3 } }) }],
+      checks: [{ name: 'db', check: () => up({ latencyMs: 3 }) }],
       showChecks: 'always',
       showDetails: (req) => req.headers?.authorization === 'Bearer ops',
     });

@@ -7,11 +7,11 @@ import {
   type Health,
   type HealthInput,
   type HealthResponse,
-  headersFor,
   resolveHealth,
   routedRequest,
 } from '@health/core';
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import { sendNodeResponse } from '@health/core/node';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 
 /** Unique per emitted declaration file (.d.ts and .d.cts), so their augmentations never collide. */
@@ -48,11 +48,13 @@ export type FastifyHealthOptions = HealthInput & {
 const body = { type: 'object', properties: { status: { type: 'string' } } };
 const schema = { tags: ['health'], response: { default: body } };
 
-const sendReply = (reply: FastifyReply, res: HealthResponse) =>
-  reply
-    .code(res.status)
-    .headers(headersFor(res, reply.request.raw.httpVersionMajor))
-    .send(res.body);
+// Core chose the headers for the request's protocol; a stream (SSE) is written to the raw response.
+const sendReply = (reply: FastifyReply, res: HealthResponse) => {
+  if (res.stream === undefined) return reply.code(res.status).headers(res.headers).send(res.body);
+  reply.hijack();
+  sendNodeResponse(reply.raw, res);
+  return reply;
+};
 
 const plugin: FastifyPluginAsync<FastifyHealthOptions> = async (fastify, options) => {
   const { prefix, logLevel, logSerializers, ...input } = options as FastifyHealthOptions &
@@ -65,17 +67,22 @@ const plugin: FastifyPluginAsync<FastifyHealthOptions> = async (fastify, options
   const routes: FastifyPluginAsync = async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
-    for (const path of Object.values(health.paths)) {
+    const route = (url: string, corePath: (request: FastifyRequest) => string) =>
       scope.route({
         method: scope.supportedMethods,
-        url: path,
+        url,
         exposeHeadRoute: false,
         schema,
         handler: (request, reply) => {
-          const answer = health.respond(routedRequest(path, request));
+          const answer = health.respond(routedRequest(corePath(request), request));
           return answer === undefined ? reply.callNotFound() : deliver(answer, sendReply, reply);
         },
       });
+    for (const { path, subpaths } of health.routes) {
+      route(path, () => path);
+      // Per-check routes (`/health/ready/<check>`): core answers, or 404s an unknown name.
+      if (subpaths)
+        route(`${path}/:check`, (r) => `${path}/${(r.params as { check: string }).check}`);
     }
   };
   await fastify.register(routes, { prefix, logLevel, logSerializers });

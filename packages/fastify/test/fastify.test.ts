@@ -83,12 +83,12 @@ describe('@health/fastify', () => {
   it('passes the query string to core (visibility functions can read it)', async () => {
     const health = quiet({
       checks: [{ name: 'db', check: () => true }],
-      showChecks: (request) => request.path.endsWith('?verbose'),
+      showChecks: (request) => request.path.endsWith('?full'),
     });
     health.markReady();
     const { base } = await serve({ health });
     expect((await httpRequest(`${base}/health/ready`)).body).toBe('{"status":"UP"}');
-    expect(JSON.parse((await httpRequest(`${base}/health/ready?verbose`)).body)).toEqual({
+    expect(JSON.parse((await httpRequest(`${base}/health/ready?full`)).body)).toEqual({
       status: 'UP',
       checks: [{ name: 'db', status: 'UP' }],
     });

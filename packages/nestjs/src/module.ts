@@ -8,7 +8,6 @@ import {
   type Health,
   type HealthInput,
   type HealthResponse,
-  headersFor,
   isHealth,
   resolveHealth,
   routedRequest,
@@ -92,11 +91,10 @@ function setup(input: HealthModuleOptions | Health) {
 // biome-ignore lint/suspicious/noExplicitAny: Express `ServerResponse` or Fastify `FastifyReply`
 function write(res: any, response: HealthResponse): void {
   if (typeof res.writeHead === 'function') sendNodeResponse(res, response);
-  else
-    res
-      .code(response.status)
-      .headers(headersFor(response, res.request?.raw?.httpVersionMajor))
-      .send(response.body);
+  else if (response.stream !== undefined) {
+    res.hijack();
+    sendNodeResponse(res.raw, response);
+  } else res.code(response.status).headers(response.headers).send(response.body);
 }
 
 @Injectable()
@@ -116,12 +114,16 @@ class HealthLifecycle
     const adapter = this.host?.httpAdapter;
     if (!adapter) return; // an application context without HTTP
     const { health, prefix } = this.setup;
-    for (const path of Object.values(health.paths)) {
+    // biome-ignore lint/suspicious/noExplicitAny: Express or Fastify request/response
+    const route = (url: string, corePath: (req: any) => string) =>
       // biome-ignore lint/suspicious/noExplicitAny: Express or Fastify request/response
-      adapter.all(`${prefix}${path}`, (req: any, res: any) => {
-        const answer = health.respond(routedRequest(path, req));
+      adapter.all(`${prefix}${url}`, (req: any, res: any) => {
+        const answer = health.respond(routedRequest(corePath(req), req));
         if (answer !== undefined) deliver(answer, write, res);
       });
+    for (const { path, subpaths } of health.routes) {
+      route(path, () => path);
+      if (subpaths) route(`${path}/:check`, (req) => `${path}/${req.params.check}`);
     }
   }
 

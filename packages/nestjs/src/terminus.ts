@@ -2,7 +2,14 @@
  * @nestjs/terminus <-> @health, both ways, without importing terminus (an optional peer):
  * terminus indicator results (returned or thrown) become check outcomes, and checks become indicators.
  */
-import type { CheckContext, CheckDefinition, CheckOutcome, Health } from '@health/core';
+import {
+  type CheckContext,
+  type CheckDefinition,
+  type CheckOutcome,
+  down,
+  type Health,
+  up,
+} from '@health/core';
 
 /** Terminus' `HealthIndicatorResult`: `{ [key]: { status: 'up' | 'down' | 'degraded', ...data } }`. */
 export type TerminusIndicatorResult<Status extends string = string> = Record<
@@ -26,13 +33,10 @@ function isHealthCheckError(error: unknown): error is Error & { causes: Terminus
 
 function outcome(result: TerminusIndicatorResult, message?: string): CheckOutcome {
   const entries = Object.values(result ?? {});
-  const down = entries.find((entry) => entry?.status !== 'up' && entry?.status !== 'degraded');
-  const reason = message ?? (typeof down?.message === 'string' ? down.message : undefined);
-  return {
-    status: down || entries.length === 0 ? 'DOWN' : 'UP',
-    details: result,
-    ...(down && reason !== undefined && { message: reason }),
-  };
+  const failed = entries.find((entry) => entry?.status !== 'up' && entry?.status !== 'degraded');
+  if (!failed && entries.length > 0) return up(result);
+  const reason = message ?? (typeof failed?.message === 'string' ? failed.message : undefined);
+  return down(failed ? reason : undefined, result);
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHealth, type Health } from '@health/core';
+import { createHealth, down, type Health } from '@health/core';
 import { createNodeListener } from '@health/core/node';
 import { healthRouter } from '@health/express';
 import express from 'express';
@@ -34,7 +34,7 @@ function makeHealth(): Health {
       {
         name: 'cache',
         critical: false,
-        check: () => ({ status: 'DOWN', message: 'cache down password=x' }),
+        check: () => down('cache down password=x'),
       },
       { name: 'heap', probes: ['liveness'], check: () => true },
     ],

@@ -14,6 +14,7 @@ import {
   PROBES,
   type Probe,
   STATUS_TABLE,
+  up,
 } from '@health/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpRequest } from './http.js';
@@ -49,7 +50,7 @@ const DEFAULT_PATHS: Record<Probe, string> = {
 
 const passing = (name: string, extra: Partial<CheckDefinition> = {}): CheckDefinition => ({
   name,
-  check: () => ({ status: 'UP', details: { answer: 42 } }),
+  check: () => up({ answer: 42 }),
   ...extra,
 });
 const failing = (

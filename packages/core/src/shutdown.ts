@@ -1,0 +1,230 @@
+/**
+ * Graceful shutdown: STOPPING → drain delay → end open streams → close servers (in-flight requests
+ * finish, `Connection: close` / GOAWAY) → hooks within their bound → DOWN → exit code, and the
+ * opt-in process signal handling. The one place that decides when and how the process exits.
+ */
+
+import { optionError } from './errors.js';
+import type { Lifecycle } from './lifecycle.js';
+import type { HealthLogger } from './logger.js';
+import {
+  drainDelayMs,
+  SHUTDOWN_DEFAULTS,
+  type ShutdownOptions,
+  type ShutdownSignal,
+} from './options.js';
+import { redact } from './redact.js';
+import {
+  askClientsToClose,
+  closeServer,
+  type NodeServerLike,
+  type NodeSocketLike,
+  trackConnections,
+} from './server.js';
+import type { StateChange } from './state.js';
+
+/** A shutdown hook: close a pool, flush a queue. Receives a signal aborted when the hook bound runs out. */
+export type ShutdownHook = (context: { signal: AbortSignal }) => void | Promise<void>;
+
+/** The resolved shutdown settings (what `describe()` shows). */
+export interface ShutdownSettings {
+  readonly signals: readonly ShutdownSignal[];
+  readonly drainDelay: number;
+  readonly serverCloseTimeout: number;
+  readonly hookTimeout: number;
+  readonly gracePeriod?: number;
+  /** `process.exit`, nothing, or the adapter's/app's own exit. */
+  readonly exit: false | ((code: number) => void);
+}
+
+export function resolveShutdown(shutdown: ShutdownOptions = {}): ShutdownSettings {
+  const signals: readonly ShutdownSignal[] =
+    shutdown.signals === true ? ['SIGTERM', 'SIGINT'] : shutdown.signals || [];
+  const exit = shutdown.exit ?? signals.length > 0;
+  return {
+    signals,
+    drainDelay: drainDelayMs(shutdown.drainDelay),
+    serverCloseTimeout: shutdown.serverCloseTimeout ?? SHUTDOWN_DEFAULTS.serverCloseTimeout,
+    hookTimeout: shutdown.hookTimeout ?? SHUTDOWN_DEFAULTS.hookTimeout,
+    ...(shutdown.gracePeriod !== undefined && { gracePeriod: shutdown.gracePeriod }),
+    exit: typeof exit === 'function' ? exit : exit ? (code: number) => process.exit(code) : false,
+  };
+}
+
+export class Shutdown {
+  /** Registered servers and their open sockets. */
+  private readonly servers = new Map<NodeServerLike, Set<NodeSocketLike>>();
+  /** When each server's responses started to ask clients to close (see `closeServer`). */
+  private readonly askedSince = new Map<NodeServerLike, number>();
+  private readonly hooks: { name: string; hook: ShutdownHook }[] = [];
+  /** Open streaming responses (SSE): ended before servers close, or they never would. */
+  readonly streams = new Set<() => void>();
+  readonly cleanups: (() => void)[] = [];
+  run: Promise<number> | undefined;
+
+  constructor(
+    readonly settings: ShutdownSettings,
+    private readonly lifecycle: Lifecycle,
+    private readonly logger: HealthLogger,
+    /** Stops checks and removes process listeners (`health.close()`). */
+    private readonly closeAll: () => void,
+  ) {
+    const { drainDelay, serverCloseTimeout, hookTimeout, gracePeriod } = settings;
+    if (gracePeriod !== undefined && drainDelay + serverCloseTimeout + hookTimeout > gracePeriod) {
+      logger.warn(
+        `shutdown may not fit the platform's grace period: drainDelay ${drainDelay} ms + serverCloseTimeout ${serverCloseTimeout} ms + hookTimeout ${hookTimeout} ms > gracePeriod ${gracePeriod} ms; the process may be killed mid-shutdown`,
+      );
+    }
+  }
+
+  /** Core's reaction to STOPPING: every response from now on asks clients to close. */
+  onEnter(change: StateChange): void {
+    if (change.to !== 'STOPPING') return;
+    for (const [server, sockets] of this.servers) {
+      this.cleanups.push(askClientsToClose(server, sockets));
+      this.askedSince.set(server, change.at);
+    }
+  }
+
+  addServer(server: NodeServerLike): void {
+    if (
+      !server ||
+      typeof server.close !== 'function' ||
+      typeof server.prependListener !== 'function'
+    ) {
+      throw optionError(
+        '@health/core',
+        'server',
+        'must be a node:http, node:https or node:http2 Server',
+      );
+    }
+    if (this.servers.has(server)) return;
+    const tracker = trackConnections(server);
+    this.servers.set(server, tracker.sockets);
+    this.cleanups.push(tracker.stop);
+    if (this.lifecycle.current === 'STOPPING') {
+      this.cleanups.push(askClientsToClose(server, tracker.sockets));
+      this.askedSince.set(server, Date.now());
+    }
+  }
+
+  addHook(name: string, hook: ShutdownHook): void {
+    if (typeof hook !== 'function')
+      throw optionError('@health/core', `onShutdown("${name}")`, 'needs a function');
+    this.hooks.push({ name, hook });
+  }
+
+  start(reason: string): Promise<number> {
+    this.run ??= this.execute(reason);
+    return this.run;
+  }
+
+  listenProcess(
+    event: ShutdownSignal | 'uncaughtException',
+    // biome-ignore lint/suspicious/noExplicitAny: process listeners take event-specific arguments
+    listener: (...args: any[]) => void,
+  ): void {
+    process.on(event, listener);
+    this.cleanups.push(() => process.removeListener(event, listener));
+  }
+
+  readonly onSignal = (signal: ShutdownSignal): void => {
+    if (this.run) {
+      this.logger.warn(`${signal} received while already shutting down; ignoring it`);
+      return;
+    }
+    this.logger.info(`${signal} received`);
+    void this.start(signal);
+  };
+
+  readonly onUncaught = (error: Error): void => {
+    this.logger.error(
+      `uncaught exception; state is now ERRORED: ${redact(error?.message ?? String(error))}`,
+    );
+    const { lifecycle } = this;
+    if (lifecycle.current !== 'ERRORED' && lifecycle.current !== 'DOWN')
+      lifecycle.transition('ERRORED', error instanceof Error ? error.message : 'errored', error);
+  };
+
+  private async execute(reason: string): Promise<number> {
+    const started = Date.now();
+    const elapsed = () => Date.now() - started;
+    const { drainDelay, serverCloseTimeout, hookTimeout } = this.settings;
+    const { lifecycle } = this;
+    if (lifecycle.current !== 'STOPPING' && lifecycle.current !== 'DOWN')
+      lifecycle.transition('STOPPING', reason);
+    // Draining helps only while a registered server still answers probes. When the app already
+    // closed them all (e.g. `fastify.close()` or Nest's `app.close()` came first), skip the wait.
+    const servers = [...this.servers.keys()];
+    const drain =
+      servers.length > 0 && servers.every((s) => s.listening === false) ? 0 : drainDelay;
+    this.logger.info(`shutdown: STOPPING (${reason}); draining for ${drain} ms`);
+    if (drain > 0) await new Promise((resolve) => setTimeout(resolve, drain));
+    for (const end of [...this.streams]) end();
+    this.logger.info(
+      `shutdown: drain done at ${elapsed()} ms; closing ${this.servers.size} server(s)`,
+    );
+    const closed = await Promise.all(
+      [...this.servers].map(([server, sockets]) =>
+        closeServer(server, serverCloseTimeout, {
+          sockets,
+          askedSince: this.askedSince.get(server),
+        }),
+      ),
+    );
+    const graceful = closed.every(Boolean);
+    if (!graceful)
+      this.logger.warn(
+        `shutdown: in-flight requests did not finish within ${serverCloseTimeout} ms; connections were closed forcibly`,
+      );
+    this.logger.info(
+      `shutdown: servers closed at ${elapsed()} ms; running ${this.hooks.length} hook(s)`,
+    );
+    const hooksOk = await this.runHooks(hookTimeout);
+    this.closeAll();
+    if (lifecycle.current !== 'DOWN') lifecycle.transition('DOWN', reason);
+    // A process that hit an unrecoverable fault exits non-zero even when its shutdown went well,
+    // so the platform records a failure rather than a clean stop.
+    const code = graceful && hooksOk && !lifecycle.faulted ? 0 : 1;
+    this.logger.info(
+      `shutdown: DOWN at ${elapsed()} ms, exit code ${code}${lifecycle.faulted ? ' (the process had ERRORED)' : ''}`,
+    );
+    if (this.settings.exit) this.settings.exit(code);
+    return code;
+  }
+
+  private async runHooks(bound: number): Promise<boolean> {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let current = '';
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), bound);
+    });
+    const run = (async () => {
+      let ok = true;
+      for (const { name, hook } of this.hooks) {
+        if (controller.signal.aborted) break;
+        current = name;
+        try {
+          await hook({ signal: controller.signal });
+        } catch (error) {
+          ok = false;
+          this.logger.error(
+            `shutdown: hook "${name}" failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
+      }
+      return ok;
+    })();
+    const outcome = await Promise.race([run, timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      controller.abort(new Error(`shutdown hooks exceeded ${bound} ms`));
+      this.logger.error(
+        `shutdown: hook "${current}" did not finish within the ${bound} ms hook timeout; giving up on it`,
+      );
+      return false;
+    }
+    return outcome;
+  }
+}
