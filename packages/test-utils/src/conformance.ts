@@ -17,6 +17,7 @@ import {
   up,
 } from '@health/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runFeatureConformance } from './conformance-features.js';
 import { httpRequest } from './http.js';
 
 export interface HarnessOptions {
@@ -79,12 +80,17 @@ export function runAdapterConformance(name: string, makeHarness: MakeHarness): v
   describe(`${name}: adapter conformance`, () => {
     const open: { health: Health; harness: AdapterHarness }[] = [];
 
-    async function start(options: HealthOptions = {}, prefix?: string) {
+    async function start(
+      options: HealthOptions = {},
+      prefix?: string,
+      setup?: (health: Health) => void,
+    ) {
       const health = createHealth({
         logger: false,
         ...options,
         shutdown: { exit: false, ...options.shutdown },
       });
+      setup?.(health);
       const harness = await makeHarness(prefix === undefined ? { health } : { health, prefix });
       open.push({ health, harness });
       const url = (path: string) => `${harness.baseUrl}${prefix ?? ''}${path}`;
@@ -97,6 +103,8 @@ export function runAdapterConformance(name: string, makeHarness: MakeHarness): v
         await harness.close();
       }
     });
+
+    runFeatureConformance(start);
 
     describe('every state through every endpoint', () => {
       for (const state of LIFECYCLE_STATES) {
