@@ -3,7 +3,7 @@
  * Verifies every published (non-private) package under packages/* *as published*:
  *
  *   1. `publint --strict` (warnings fail too) on the package directory;
- *   2. `attw --profile node16` on the tarball `pnpm pack` produced (the exact bytes we publish);
+ *   2. `attw --profile strict` (node10, node16 CJS/ESM, bundler) on the tarball `pnpm pack` produced (the exact bytes we publish);
  *   3. a smoke test in ONE scratch project in os.tmpdir() that npm-installs all tarballs
  *      together, then for every `exports` key:
  *        (a) `import()`s it from an .mjs file and asserts it resolves to a non-.cjs file,
@@ -12,10 +12,9 @@
  *        (c) type-checks an .mts (ESM) and a .cts (CJS) importer with TypeScript 5.9.3,
  *            `module: nodenext`, `skipLibCheck: false`.
  *
- * Why `--profile node16` for attw: the default "strict" profile also checks `node10`
- * resolution, which ignores `exports` and therefore can never resolve subpaths such as
- * `@health/core/node`. We require Node >= 20 and TypeScript's `node10` resolution is
- * deprecated; node16 (CJS + ESM) and bundler modes must all be green.
+ * Why `--profile strict` for attw: it includes `node10` resolution, which ignores `exports`;
+ * TypeScript 5.x projects on `moduleResolution: "node"` are still common, so every subpath export
+ * (e.g. `@health/core/node`) also has a `typesVersions` entry, and node10 must be green too.
  *
  * Run after `pnpm build`. Usage: node scripts/check-packages.mjs [package-dir-name ...]
  */
@@ -138,7 +137,7 @@ async function main() {
           [
             pkg.tarball,
             '--profile',
-            'node16',
+            'strict',
             '--no-definitely-typed',
             '--format',
             'table-flipped',
@@ -150,7 +149,7 @@ async function main() {
       // publint prints suggestions with exit 0; --strict turns warnings into errors.
       if (!lint.ok) pkg.problems.push(`publint:\n${lint.out}`);
       else pkg.notes.push('publint ok');
-      if (!types.ok) pkg.problems.push(`attw (profile node16):\n${types.out}`);
+      if (!types.ok) pkg.problems.push(`attw (profile strict):\n${types.out}`);
       else pkg.notes.push('attw ok');
     });
 
