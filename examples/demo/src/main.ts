@@ -3,11 +3,15 @@
  * STARTING -> (database + ~2 s warm-up) -> UP -> Ctrl-C/SIGTERM -> STOPPING -> drain -> DOWN.
  */
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createHealth, type HealthLogger, type HealthRequest, STATUS_TABLE } from '@health/core';
 import { openDatabase, serviceChecks } from '@health/example-shared-checks';
 import { healthRouter } from '@health/express';
 import express from 'express';
 
+// The longest event-loop stall during start, printed at markReady (the probes must never wait 1 s).
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const stamp = () => new Date().toISOString().slice(11, 23);
 const print = (line: string) => console.log(`${stamp()}  ${line}`);
@@ -53,7 +57,7 @@ const server = app.listen(env('PORT', 3000), process.env.HOST ?? '127.0.0.1', (e
 });
 health.addServer(server);
 
-print('opening the database (embedded PGlite unless DATABASE_URL is set)...');
+print('opening the database (embedded PGlite in a worker thread unless DATABASE_URL is set)...');
 const db = await openDatabase();
 for (const check of serviceChecks({ db })) health.addCheck(check);
 health.onShutdown('database', async () => {
@@ -70,3 +74,5 @@ const warmup = env('WARMUP_MS', 2000);
 print(`database ${db.kind} open; warming up for ${warmup} ms`);
 await new Promise((resolve) => setTimeout(resolve, warmup));
 health.markReady();
+print(`longest event-loop stall during start: ${Math.round(loop.max / 1e6)} ms`);
+loop.disable();

@@ -1,13 +1,17 @@
 /**
- * Starts the Koa example: opens the database (embedded PGlite unless DATABASE_URL is set),
- * listens on PORT, marks the service ready, and shuts down gracefully on SIGTERM/SIGINT.
+ * Starts the Koa example: listens on PORT first (liveness 200, readiness/startup 503 while
+ * STARTING), then opens the database (embedded PGlite, off the main thread, unless DATABASE_URL
+ * is set) and warms up, then marks the service ready; shuts down gracefully on SIGTERM/SIGINT.
  */
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createHealth } from '@health/core';
-import { openDatabase, serviceChecks } from '@health/example-shared-checks';
+import { serviceChecks, startDatabase, warmUp } from '@health/example-shared-checks';
 import { buildApp } from './app.js';
 
-const db = await openDatabase();
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+const { db, opened } = startDatabase();
 const health = createHealth({
   checks: serviceChecks({ db }),
   // SIGTERM: readiness 503 -> drain (the load balancer stops routing here) -> close -> hooks -> exit.
@@ -15,11 +19,18 @@ const health = createHealth({
 });
 health.onShutdown('database', () => db.close());
 
+// 1. Listen first: the probes answer STARTING while the service initialises.
 const app = buildApp({ health, db });
 const server = app.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '0.0.0.0', () => {
   const { port } = server.address() as AddressInfo;
   console.log(`listening on http://127.0.0.1:${port}`);
-  health.markReady();
 });
 // Shutdown closes this server gracefully: in-flight requests finish, keep-alive clients are told to close.
 health.addServer(server);
+
+// 2. Initialise (database, warm-up), 3. then ready.
+await opened;
+await warmUp();
+health.markReady();
+console.log(`ready; longest event-loop stall during start: ${Math.round(loop.max / 1e6)} ms`);
+loop.disable();

@@ -64,6 +64,8 @@ export async function buildApp({
           checks: serviceChecks({ db: database }),
           // SIGTERM: readiness 503 -> drain (the load balancer stops routing here) -> close -> exit 0.
           shutdown: { signals: true, drainDelay },
+          // main.ts calls markReady() after listen + database open + warm-up, not on bootstrap.
+          readyOnBootstrap: false,
         }),
       }),
     ],

@@ -1,0 +1,5 @@
+// Listen first, initialise, then markReady(): STARTING is observable on the real process.
+import { fileURLToPath } from 'node:url';
+import { runStartingContract } from '../../shared-checks/test/starting.js';
+
+runStartingContract('koa example', fileURLToPath(new URL('../src/main.ts', import.meta.url)));
