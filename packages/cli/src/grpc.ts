@@ -6,7 +6,7 @@ import type { ProbeResult } from './probe.js';
 
 const STATUS = ['UNKNOWN', 'SERVING', 'NOT_SERVING', 'SERVICE_UNKNOWN'];
 
-/** Protobuf bytes of HealthCheckRequest (field 1, length-delimited). */
+/** Protobuf bytes of HealthCheckRequest (field 1, length-delimited; proto3 omits an empty string). */
 export function encodeRequest(service: string): Buffer {
   const text = Buffer.from(service, 'utf8');
   if (text.length === 0) return Buffer.alloc(0);
@@ -34,8 +34,10 @@ export function decodeResponse(bytes: Buffer): number {
     if (wire === 0) {
       const value = read();
       if (tag >>> 3 === 1) status = value;
-    } else if (wire === 2) at += read();
-    else if (wire === 1) at += 8;
+    } else if (wire === 2) {
+      const length = read(); // read() moves `at`: never `at += read()`
+      at += length;
+    } else if (wire === 1) at += 8;
     else if (wire === 5) at += 4;
     else throw new Error(`unexpected wire type ${wire} in HealthCheckResponse`);
   }
