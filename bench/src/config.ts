@@ -4,7 +4,13 @@
  */
 import { availableParallelism } from 'node:os';
 
-export const SUITES = ['throughput', 'amplification', 'shutdown', 'footprint'] as const;
+export const SUITES = [
+  'throughput',
+  'amplification',
+  'shutdown',
+  'footprint',
+  'probe-start',
+] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchConfig {

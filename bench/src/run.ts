@@ -11,6 +11,7 @@ import { renderMarkdown } from './report/markdown.js';
 import { availability, SCENARIOS, type Scenario } from './scenarios.js';
 import { type AmplificationRow, runAmplification } from './suites/amplification.js';
 import { type FootprintResult, runFootprint } from './suites/footprint.js';
+import { type ProbeStartRow, runProbeStart } from './suites/probe-start.js';
 import { runShutdown, type ShutdownRow } from './suites/shutdown.js';
 import { runThroughput, summarize, type ThroughputGroup } from './suites/throughput.js';
 import { wrkBinary } from './wrk.js';
@@ -31,6 +32,7 @@ export interface BenchResults {
   amplification?: AmplificationRow[];
   shutdown?: ShutdownRow[];
   footprint?: FootprintResult;
+  probeStart?: ProbeStartRow[];
 }
 
 export const MEASURED_PACKAGES = [
@@ -117,6 +119,13 @@ export async function runBench(
       `footprint: import time (median of ${config.importRuns} fresh processes), installed dependencies, built size`,
     );
     results.footprint = await runFootprint(config, log);
+  }
+  if (config.suites.includes('probe-start') && !options.scenarios) {
+    const runs = config.importRuns * 5;
+    log(
+      `probe start: health probe vs curl and wget, start-to-exit, median of ${runs} interleaved runs`,
+    );
+    results.probeStart = await runProbeStart(runs, log);
   }
   const finished = new Date();
   results.finishedAt = finished.toISOString();

@@ -1,4 +1,10 @@
+export {
+  type DoctorOptions,
+  type DoctorReport,
+  doctor,
+  type Finding,
+  formatReport,
+} from './doctor/index.js';
 export { CliError, INVALID_OPTION, MANIFEST_INVALID } from './errors.js';
-export { DEFAULT_PROBE_TIMEOUT, probe, type ProbeOptions, type ProbeResult } from './probe.js';
-export { doctor, formatReport, type DoctorOptions, type DoctorReport, type Finding } from './doctor/index.js';
 export { main } from './main.js';
+export { DEFAULT_PROBE_TIMEOUT, type ProbeOptions, type ProbeResult, probe } from './probe.js';

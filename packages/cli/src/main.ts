@@ -10,21 +10,31 @@ const USAGE = `usage:
 function ms(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new CliError(INVALID_OPTION, `--${name}`, `must be a number of ms, got ${value}`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new CliError(INVALID_OPTION, `--${name}`, `must be a number of ms, got ${value}`);
   return n;
 }
 
 /** Runs the CLI; resolves to the exit code (0 healthy/all rules hold, 1 not, 2 usage error). */
-export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+export async function main(
+  argv: string[],
+  out = process.stdout,
+  err = process.stderr,
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'probe') {
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { timeout: { type: 'string' }, 'expect-status': { type: 'string' }, insecure: { type: 'boolean' } },
+        options: {
+          timeout: { type: 'string' },
+          'expect-status': { type: 'string' },
+          insecure: { type: 'boolean' },
+        },
       });
-      if (positionals.length !== 1) throw new CliError(INVALID_OPTION, '<url>', 'is required (one URL)');
+      if (positionals.length !== 1)
+        throw new CliError(INVALID_OPTION, '<url>', 'is required (one URL)');
       const result = await probe(positionals[0] as string, {
         timeout: ms('timeout', values.timeout),
         expectStatus: ms('expect-status', values['expect-status']),
@@ -45,7 +55,8 @@ export async function main(argv: string[], out = process.stdout, err = process.s
           json: { type: 'boolean' },
         },
       });
-      if (positionals.length !== 1) throw new CliError(INVALID_OPTION, '<manifest>', 'is required (one file)');
+      if (positionals.length !== 1)
+        throw new CliError(INVALID_OPTION, '<manifest>', 'is required (one file)');
       const { doctor, formatReport } = await import('./doctor/index.js');
       const report = await doctor(positionals[0] as string, {
         from: values.from,
@@ -60,6 +71,9 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     return 2;
   } catch (error) {
     err.write(`${(error as Error).message}\n`);
-    return error instanceof CliError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+    return error instanceof CliError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+      ? 2
+      : 1;
   }
 }

@@ -1,9 +1,9 @@
 /**
  * `health probe <url>`: one request, exit 0 on the expected status. The HTTP path uses node
- * builtins only; gRPC lives in ./grpc.ts, loaded on demand so an HTTP probe never parses it.
+ * builtins only; gRPC lives in ./grpc.ts, loaded on demand so an HTTP probe never parses it, and
+ * node:https (TLS) is imported only for https:// URLs: every millisecond of start counts per probe.
  */
 import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { CliError, INVALID_OPTION } from './errors.js';
 
 /** Below the kubelet's default 1 s timeoutSeconds, so the probe reports before it is killed. */
@@ -28,7 +28,11 @@ export interface ProbeResult {
 export async function probe(url: string, options: ProbeOptions = {}): Promise<ProbeResult> {
   const timeout = options.timeout ?? DEFAULT_PROBE_TIMEOUT;
   if (!Number.isFinite(timeout) || timeout <= 0)
-    throw new CliError(INVALID_OPTION, '--timeout', `must be a positive number of ms, got ${timeout}`);
+    throw new CliError(
+      INVALID_OPTION,
+      '--timeout',
+      `must be a positive number of ms, got ${timeout}`,
+    );
   let target: URL;
   try {
     target = new URL(url);
@@ -41,12 +45,18 @@ export async function probe(url: string, options: ProbeOptions = {}): Promise<Pr
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:')
     throw new CliError(INVALID_OPTION, '<url>', `must be http://, https:// or grpc://, got ${url}`);
-  return probeHttp(target, timeout, options.expectStatus ?? 200, options.insecure === true);
+  const send = target.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
+  return probeHttp(send, target, timeout, options.expectStatus ?? 200, options.insecure === true);
 }
 
-function probeHttp(target: URL, timeout: number, expect: number, insecure: boolean) {
+function probeHttp(
+  send: typeof httpRequest,
+  target: URL,
+  timeout: number,
+  expect: number,
+  insecure: boolean,
+) {
   return new Promise<ProbeResult>((resolve) => {
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(target, {
       method: 'GET',
       headers: { 'user-agent': 'health-probe', connection: 'close' },

@@ -37,16 +37,26 @@ describe('examples/*/k8s', () => {
       expect(await schemaErrors(doc.toJS())).toBe('');
   });
 
-  it.each(manifests.filter((f) => f.endsWith('deployment.yaml')))('%s passes the doctor', async (file) => {
-    // The examples read DRAIN_DELAY_MS; the doctor does not parse env vars, so pass it on.
-    const drain = readFileSync(file, 'utf8').match(/DRAIN_DELAY_MS\s+value: "(\d+)"/);
-    expect(drain, 'the example sets DRAIN_DELAY_MS').not.toBeNull();
-    const report = await doctor(file, { drainDelay: Number(drain?.[1]) });
-    expect(failed(report), formatReport(report)).toEqual([]);
-    expect(report.findings.map((f) => f.rule)).toEqual(
-      expect.arrayContaining(['schema', 'drain-delay', 'grace-period', 'liveness-dependency', 'timeout', 'probe-target']),
-    );
-  });
+  it.each(manifests.filter((f) => f.endsWith('deployment.yaml')))(
+    '%s passes the doctor',
+    async (file) => {
+      // The examples read DRAIN_DELAY_MS; the doctor does not parse env vars, so pass it on.
+      const drain = readFileSync(file, 'utf8').match(/DRAIN_DELAY_MS\s+value: "(\d+)"/);
+      expect(drain, 'the example sets DRAIN_DELAY_MS').not.toBeNull();
+      const report = await doctor(file, { drainDelay: Number(drain?.[1]) });
+      expect(failed(report), formatReport(report)).toEqual([]);
+      expect(report.findings.map((f) => f.rule)).toEqual(
+        expect.arrayContaining([
+          'schema',
+          'drain-delay',
+          'grace-period',
+          'liveness-dependency',
+          'timeout',
+          'probe-target',
+        ]),
+      );
+    },
+  );
 });
 
 const gallery: [file: string, rule: string, options?: Parameters<typeof doctor>[1]][] = [
@@ -76,24 +86,38 @@ describe('gallery of broken manifests', () => {
   });
 
   it('covers every fixture file', () => {
-    expect(readdirSync(join(fixtures, 'broken')).sort()).toEqual(gallery.map(([f]) => `${f}.yaml`).sort());
+    expect(readdirSync(join(fixtures, 'broken')).sort()).toEqual(
+      gallery.map(([f]) => `${f}.yaml`).sort(),
+    );
   });
 
-  it.each(gallery)('%s fails with exactly %s', async (file, rule, options = { config: service }) => {
-    const report = await doctor(join(fixtures, 'broken', `${file}.yaml`), options);
-    expect(failed(report), formatReport(report)).toEqual([rule]);
-    const line = formatReport(report).split('\n').find((l) => l.startsWith(`FAIL ${rule}`));
-    expect(line).toMatch(/ — fix: \S/);
-  });
+  it.each(gallery)(
+    '%s fails with exactly %s',
+    async (file, rule, options = { config: service }) => {
+      const report = await doctor(join(fixtures, 'broken', `${file}.yaml`), options);
+      expect(failed(report), formatReport(report)).toEqual([rule]);
+      const line = formatReport(report)
+        .split('\n')
+        .find((l) => l.startsWith(`FAIL ${rule}`));
+      expect(line).toMatch(/ — fix: \S/);
+    },
+  );
 });
 
 describe('the bin', () => {
   it('prints one line per rule, --json, and exits 1 on a failure', async () => {
     let out = '';
-    const sink = { write: (s: string) => ((out += s), true) } as never;
+    const sink = {
+      write(s: string) {
+        out += s;
+        return true;
+      },
+    } as never;
     const args = ['doctor', join(fixtures, 'broken', 'grace-period.yaml'), '--config', service];
     expect(await main(args, sink, sink)).toBe(1);
-    expect(out).toMatch(/^FAIL grace-period Deployment\/good container\/app: .* — fix: set terminationGracePeriodSeconds ≥ 20/m);
+    expect(out).toMatch(
+      /^FAIL grace-period Deployment\/good container\/app: .* — fix: set terminationGracePeriodSeconds ≥ 20/m,
+    );
     out = '';
     expect(await main([...args, '--json'], sink, sink)).toBe(1);
     expect(JSON.parse(out)).toMatchObject({ ok: false, source: service });
@@ -106,7 +130,9 @@ describe('the bin', () => {
   });
 
   it('a bad --config is a coded error naming the option', async () => {
-    await expect(doctor(join(fixtures, 'good.yaml'), { config: join(fixtures, 'good.yaml') })).rejects.toMatchObject({
+    await expect(
+      doctor(join(fixtures, 'good.yaml'), { config: join(fixtures, 'good.yaml') }),
+    ).rejects.toMatchObject({
       code: 'HEALTH_CLI_INVALID_OPTION',
       message: expect.stringContaining('--config'),
     });

@@ -15,19 +15,35 @@ const root = resolve(import.meta.dirname, '../../..');
 let dir = '';
 afterAll(() => (dir ? rm(dir, { recursive: true, force: true }) : undefined));
 
-it('installs from tarballs with npm; ESM and CJS consumers; the bin runs', { timeout: 120_000 }, async () => {
+it('installs from tarballs with npm; ESM and CJS consumers; the bin runs', {
+  timeout: 120_000,
+}, async () => {
   for (const pkg of ['core', 'cli'])
-    expect(existsSync(join(root, 'packages', pkg, 'dist/index.js')), `run pnpm --filter @health/${pkg} build first`).toBe(true);
+    expect(
+      existsSync(join(root, 'packages', pkg, 'dist/index.js')),
+      `run pnpm --filter @health/${pkg} build first`,
+    ).toBe(true);
   dir = await mkdtemp(join(tmpdir(), 'health-cli-packed-'));
-  for (const pkg of ['core', 'cli']) await run('pnpm', ['pack', '--pack-destination', dir], { cwd: join(root, 'packages', pkg) });
+  for (const pkg of ['core', 'cli'])
+    await run('pnpm', ['pack', '--pack-destination', dir], { cwd: join(root, 'packages', pkg) });
   const tarballs = (await readdir(dir)).filter((f) => f.endsWith('.tgz')).map((f) => join(dir, f));
   await writeFile(join(dir, 'package.json'), '{"name":"consumer","private":true}');
-  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs], { cwd: dir });
+  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs], {
+    cwd: dir,
+  });
 
-  await writeFile(join(dir, 'esm.mjs'), "import { probe, doctor } from '@health/cli'; console.log(typeof probe, typeof doctor);");
-  await writeFile(join(dir, 'cjs.cjs'), "const { probe, doctor } = require('@health/cli'); console.log(typeof probe, typeof doctor, require.resolve('@health/cli'));");
+  await writeFile(
+    join(dir, 'esm.mjs'),
+    "import { probe, doctor } from '@health/cli'; console.log(typeof probe, typeof doctor);",
+  );
+  await writeFile(
+    join(dir, 'cjs.cjs'),
+    "const { probe, doctor } = require('@health/cli'); console.log(typeof probe, typeof doctor, require.resolve('@health/cli'));",
+  );
   expect((await run('node', ['esm.mjs'], { cwd: dir })).stdout).toBe('function function\n');
-  expect((await run('node', ['cjs.cjs'], { cwd: dir })).stdout).toMatch(/^function function .*index\.cjs\n$/);
+  expect((await run('node', ['cjs.cjs'], { cwd: dir })).stdout).toMatch(
+    /^function function .*index\.cjs\n$/,
+  );
 
   const server = createServer((req, res) => {
     res.statusCode = req.url === '/health/ready' ? 200 : 503;
@@ -38,9 +54,13 @@ it('installs from tarballs with npm; ESM and CJS consumers; the bin runs', { tim
   try {
     const bin = join(dir, 'node_modules/.bin/health');
     expect((await run(bin, ['probe', `${url}/health/ready`])).stdout).toBe('healthy: 200 OK\n');
-    await expect(run('node', ['node_modules/@health/cli/dist/bin.js', 'probe', `${url}/nope`], { cwd: dir })).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('503') });
+    await expect(
+      run('node', ['node_modules/@health/cli/dist/bin.js', 'probe', `${url}/nope`], { cwd: dir }),
+    ).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('503') });
     const manifest = join(root, 'examples/express/k8s/deployment.yaml');
-    expect((await run(bin, ['doctor', manifest, '--drain-delay', '5000'])).stdout).toContain('all rules hold');
+    expect((await run(bin, ['doctor', manifest, '--drain-delay', '5000'])).stdout).toContain(
+      'all rules hold',
+    );
   } finally {
     await new Promise((r) => server.close(r));
   }

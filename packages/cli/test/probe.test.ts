@@ -21,16 +21,31 @@ afterAll(async () => {
 function listen(server: Server): Promise<string> {
   servers.push(server);
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve(`127.0.0.1:${(server.address() as AddressInfo).port}`)),
+    server.listen(0, '127.0.0.1', () =>
+      resolve(`127.0.0.1:${(server.address() as AddressInfo).port}`),
+    ),
   );
 }
 
 async function run(args: string[]) {
   let out = '';
   let err = '';
-  const code = await main(args, { write: (s: string) => ((out += s), true) } as never, {
-    write: (s: string) => ((err += s), true),
-  } as never);
+  const sink = (append: (s: string) => void) =>
+    ({
+      write(s: string) {
+        append(s);
+        return true;
+      },
+    }) as never;
+  const code = await main(
+    args,
+    sink((s) => {
+      out += s;
+    }),
+    sink((s) => {
+      err += s;
+    }),
+  );
   return { code, out, err };
 }
 
@@ -48,9 +63,15 @@ describe('HTTP', () => {
   });
 
   it('exits 0 on 200 and 1 otherwise, with a one-line reason on stderr', async () => {
-    expect(await run(['probe', `http://${host}/ok`])).toMatchObject({ code: 0, out: 'healthy: 200 OK\n' });
+    expect(await run(['probe', `http://${host}/ok`])).toMatchObject({
+      code: 0,
+      out: 'healthy: 200 OK\n',
+    });
     const down = await run(['probe', `http://${host}/down`]);
-    expect(down).toMatchObject({ code: 1, err: 'unhealthy: 503 Service Unavailable (expected 200)\n' });
+    expect(down).toMatchObject({
+      code: 1,
+      err: 'unhealthy: 503 Service Unavailable (expected 200)\n',
+    });
   });
 
   it('--expect-status', async () => {
@@ -73,7 +94,10 @@ describe('HTTP', () => {
   });
 
   it('usage errors exit 2 naming the option', async () => {
-    expect(await run(['probe', 'ftp://x/'])).toMatchObject({ code: 2, err: expect.stringContaining('<url>') });
+    expect(await run(['probe', 'ftp://x/'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('<url>'),
+    });
     expect(await run(['probe', `http://${host}/`, '--timeout', 'soon'])).toMatchObject({
       code: 2,
       err: expect.stringContaining('--timeout'),
@@ -85,13 +109,19 @@ describe('HTTP', () => {
 describe('HTTPS', () => {
   it('rejects a self-signed certificate unless --insecure', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'health-cli-tls-'));
-    execFileSync('openssl', [
-      ...'req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=127.0.0.1 -days 1'.split(' '),
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        ...'req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=127.0.0.1 -days 1'.split(
+          ' ',
+        ),
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     const server = createHttpsServer(
       { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
       (_req, res) => res.end('ok'),
@@ -100,7 +130,10 @@ describe('HTTPS', () => {
     const strict = await probe(`https://${host}/`);
     expect(strict.ok).toBe(false);
     expect(strict.reason).toMatch(/SELF_SIGNED|self.signed/i);
-    expect(await probe(`https://${host}/`, { insecure: true })).toMatchObject({ ok: true, status: 200 });
+    expect(await probe(`https://${host}/`, { insecure: true })).toMatchObject({
+      ok: true,
+      status: 200,
+    });
   });
 });
 
@@ -123,15 +156,21 @@ describe('gRPC', () => {
         },
       },
       {
-        Check(call: grpc.ServerUnaryCall<{ service: string }, number>, callback: grpc.sendUnaryData<number>) {
+        Check(
+          call: grpc.ServerUnaryCall<{ service: string }, number>,
+          callback: grpc.sendUnaryData<number>,
+        ) {
           const status = statuses[call.request.service];
-          if (status === undefined) callback({ code: grpc.status.NOT_FOUND, details: 'unknown service' });
+          if (status === undefined)
+            callback({ code: grpc.status.NOT_FOUND, details: 'unknown service' });
           else callback(null, status);
         },
       },
     );
     const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) =>
+        e ? reject(e) : resolve(p),
+      ),
     );
     servers.push({ close: (cb) => server.tryShutdown(() => cb?.()) });
     host = `127.0.0.1:${port}`;
@@ -161,6 +200,8 @@ describe('gRPC', () => {
   it('codec round-trips multi-byte lengths and skips unknown fields', () => {
     const long = 'x'.repeat(300);
     expect(decodeRequest(encodeRequest(long))).toBe(long);
-    expect(decodeResponse(Buffer.concat([Buffer.from([0x12, 0x01, 0x41]), encodeResponse(3)]))).toBe(3);
+    expect(
+      decodeResponse(Buffer.concat([Buffer.from([0x12, 0x01, 0x41]), encodeResponse(3)])),
+    ).toBe(3);
   });
 });

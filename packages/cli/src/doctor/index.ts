@@ -26,7 +26,10 @@ export interface DoctorReport {
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
-export async function doctor(manifestFile: string, options: DoctorOptions = {}): Promise<DoctorReport> {
+export async function doctor(
+  manifestFile: string,
+  options: DoctorOptions = {},
+): Promise<DoctorReport> {
   if (options.from && options.config)
     throw new CliError(INVALID_OPTION, '--from', 'and --config are exclusive: give one');
   const text = await readFile(manifestFile, 'utf8').catch((error: Error) => {
@@ -39,7 +42,10 @@ export async function doctor(manifestFile: string, options: DoctorOptions = {}):
       ? await fromModule(options.config)
       : { description: defaultDescription(options.drainDelay ?? 0), source: 'defaults' };
   if (options.drainDelay !== undefined && settings.source !== 'defaults')
-    settings.description = { ...settings.description, shutdown: { ...settings.description.shutdown, drainDelay: options.drainDelay } };
+    settings.description = {
+      ...settings.description,
+      shutdown: { ...settings.description.shutdown, drainDelay: options.drainDelay },
+    };
   const ctx = {
     description: settings.description,
     defaults: settings.source === 'defaults',
@@ -48,15 +54,38 @@ export async function doctor(manifestFile: string, options: DoctorOptions = {}):
   const findings: Finding[] = [];
   for (const object of objects) findings.push(...(await checkObject(object, ctx)));
   if (!objects.some((o) => WORKLOADS.has(o.kind ?? '')))
-    findings.push({ rule: 'workload', ok: false, target: manifestFile, reason: 'no Deployment, StatefulSet or DaemonSet in the file', fix: 'pass the file holding the workload' });
+    findings.push({
+      rule: 'workload',
+      ok: false,
+      target: manifestFile,
+      reason: 'no Deployment, StatefulSet or DaemonSet in the file',
+      fix: 'pass the file holding the workload',
+    });
   return { ok: findings.every((f) => f.ok), source: settings.source, findings };
 }
 
-async function checkObject(object: K8sObject, ctx: Parameters<typeof checkContainer>[3]): Promise<Finding[]> {
+async function checkObject(
+  object: K8sObject,
+  ctx: Parameters<typeof checkContainer>[3],
+): Promise<Finding[]> {
   const target = `${object.kind}/${object.metadata?.name ?? '?'}`;
   const errors = await schemaErrors(object);
-  if (errors) return [{ rule: 'schema', ok: false, target, reason: errors, fix: 'fix the manifest (validated against the Kubernetes OpenAPI schema)' }];
-  const schema: Finding = { rule: 'schema', ok: true, target, reason: `valid ${object.apiVersion} ${object.kind}` };
+  if (errors)
+    return [
+      {
+        rule: 'schema',
+        ok: false,
+        target,
+        reason: errors,
+        fix: 'fix the manifest (validated against the Kubernetes OpenAPI schema)',
+      },
+    ];
+  const schema: Finding = {
+    rule: 'schema',
+    ok: true,
+    target,
+    reason: `valid ${object.apiVersion} ${object.kind}`,
+  };
   if (!WORKLOADS.has(object.kind ?? '')) return [schema];
   const pod = object.spec?.template?.spec ?? {};
   const findings = [schema];
@@ -70,9 +99,13 @@ async function checkObject(object: K8sObject, ctx: Parameters<typeof checkContai
 /** One line per finding: `✓ rule target: reason` or `✗ rule target: reason — fix: ...`. */
 export function formatReport(report: DoctorReport): string {
   const lines = report.findings.map((f) =>
-    f.ok ? `ok   ${f.rule} ${f.target}: ${f.reason}` : `FAIL ${f.rule} ${f.target}: ${f.reason} — fix: ${f.fix}`,
+    f.ok
+      ? `ok   ${f.rule} ${f.target}: ${f.reason}`
+      : `FAIL ${f.rule} ${f.target}: ${f.reason} — fix: ${f.fix}`,
   );
   const failed = report.findings.filter((f) => !f.ok).length;
-  lines.push(`${failed === 0 ? 'all rules hold' : `${failed} rule(s) failed`} (service settings: ${report.source})`);
+  lines.push(
+    `${failed === 0 ? 'all rules hold' : `${failed} rule(s) failed`} (service settings: ${report.source})`,
+  );
   return lines.join('\n');
 }

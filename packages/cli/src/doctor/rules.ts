@@ -40,13 +40,15 @@ function preStopMs(container: Any): number {
 /** Paths that answer each probe, and which of them run dependency checks. */
 function served(d: HealthDescription) {
   const byPath = new Map<string, string>();
-  for (const [probe, list] of Object.entries(d.paths)) for (const p of list ?? []) byPath.set(p, probe);
+  for (const [probe, list] of Object.entries(d.paths))
+    for (const p of list ?? []) byPath.set(p, probe);
   for (const [group, g] of Object.entries(d.groups)) for (const p of g.paths) byPath.set(p, group);
   return byPath;
 }
 
 function runsDependencies(d: HealthDescription, ctx: RuleContext, probe: string): boolean {
-  if (probe === 'liveness') return d.checks.some((c) => c.dependency && c.probes.includes('liveness'));
+  if (probe === 'liveness')
+    return d.checks.some((c) => c.dependency && c.probes.includes('liveness'));
   if (probe === 'startup') return false;
   // readiness, health and groups run the dependency checks (with defaults: assume they do).
   if (ctx.defaults) return probe !== 'startup';
@@ -54,10 +56,17 @@ function runsDependencies(d: HealthDescription, ctx: RuleContext, probe: string)
     const names = new Set(d.groups[probe]?.checks);
     return d.checks.some((c) => c.dependency && names.has(c.name));
   }
-  return d.checks.some((c) => c.dependency && (probe === 'health' || c.probes.includes(probe as never)));
+  return d.checks.some(
+    (c) => c.dependency && (probe === 'health' || c.probes.includes(probe as never)),
+  );
 }
 
-export function checkContainer(pod: Any, container: Any, target: string, ctx: RuleContext): Finding[] {
+export function checkContainer(
+  pod: Any,
+  container: Any,
+  target: string,
+  ctx: RuleContext,
+): Finding[] {
   const d = ctx.description;
   const out: Finding[] = [];
   const add = (rule: string, ok: boolean, reason: string, fix?: string) =>
@@ -69,11 +78,16 @@ export function checkContainer(pod: Any, container: Any, target: string, ctx: Ru
   };
   const byPath = served(d);
   const ready = probes.readiness;
-  const envNote = ctx.defaults ? " (core's default; env vars such as DRAIN_DELAY_MS are not parsed: pass --drain-delay, --from or --config)" : '';
+  const envNote = ctx.defaults
+    ? " (core's default; env vars such as DRAIN_DELAY_MS are not parsed: pass --drain-delay, --from or --config)"
+    : '';
 
   // 1. drain delay covers the time until the endpoints controller removes the pod.
   if (ready) {
-    const need = num(ready, 'periodSeconds') * num(ready, 'failureThreshold') * 1000 + 1000 + ctx.lbDeregistration;
+    const need =
+      num(ready, 'periodSeconds') * num(ready, 'failureThreshold') * 1000 +
+      1000 +
+      ctx.lbDeregistration;
     const lb = ctx.lbDeregistration ? ` + ${sec(ctx.lbDeregistration)} LB deregistration` : '';
     add(
       'drain-delay',
@@ -84,9 +98,13 @@ export function checkContainer(pod: Any, container: Any, target: string, ctx: Ru
   }
 
   // 2. the grace period outlasts the whole shutdown.
-  const grace = (typeof pod.terminationGracePeriodSeconds === 'number' ? pod.terminationGracePeriodSeconds : 30) * 1000;
+  const grace =
+    (typeof pod.terminationGracePeriodSeconds === 'number'
+      ? pod.terminationGracePeriodSeconds
+      : 30) * 1000;
   const pre = preStopMs(container);
-  const total = pre + d.shutdown.drainDelay + d.shutdown.serverCloseTimeout + d.shutdown.hookTimeout;
+  const total =
+    pre + d.shutdown.drainDelay + d.shutdown.serverCloseTimeout + d.shutdown.hookTimeout;
   add(
     'grace-period',
     grace >= total,
@@ -99,11 +117,23 @@ export function checkContainer(pod: Any, container: Any, target: string, ctx: Ru
   const live = probes.liveness;
   if (live && path(live) !== undefined) {
     if (ready && path(ready) === path(live))
-      add('liveness-readiness', false, `liveness and readiness both probe ${path(live)}: a dependency outage restarts every pod`, `point livenessProbe at ${d.paths.liveness?.[0] ?? '/health/live'}`);
+      add(
+        'liveness-readiness',
+        false,
+        `liveness and readiness both probe ${path(live)}: a dependency outage restarts every pod`,
+        `point livenessProbe at ${d.paths.liveness?.[0] ?? '/health/live'}`,
+      );
     else {
       const probe = byPath.get(path(live) as string);
       const bad = probe !== undefined && runsDependencies(d, ctx, probe);
-      add('liveness-dependency', !bad, bad ? `liveness probes ${path(live)} (${probe}), which runs dependency checks: a database blip restarts every pod` : `liveness probes ${path(live)}, no dependency checks`, `point livenessProbe at ${d.paths.liveness?.[0] ?? '/health/live'} and keep dependencies on readiness`);
+      add(
+        'liveness-dependency',
+        !bad,
+        bad
+          ? `liveness probes ${path(live)} (${probe}), which runs dependency checks: a database blip restarts every pod`
+          : `liveness probes ${path(live)}, no dependency checks`,
+        `point livenessProbe at ${d.paths.liveness?.[0] ?? '/health/live'} and keep dependencies on readiness`,
+      );
     }
   }
 
@@ -111,19 +141,39 @@ export function checkContainer(pod: Any, container: Any, target: string, ctx: Ru
   for (const [kind, p] of Object.entries(probes) as [Kind, Any][]) {
     if (!p?.httpGet && !p?.grpc && !p?.exec) continue;
     const probe = byPath.get(path(p) ?? '') ?? kind;
-    const slowest = Math.max(0, ...d.checks.filter((c) => probe === 'health' || c.probes.includes(probe as never)).map((c) => c.timeout));
-    const answer = Math.min(d.probeDeadline, Math.max(slowest, d.checks.length ? 0 : DEFAULT_CHECK_TIMEOUT));
+    const slowest = Math.max(
+      0,
+      ...d.checks
+        .filter((c) => probe === 'health' || c.probes.includes(probe as never))
+        .map((c) => c.timeout),
+    );
+    const answer = Math.min(
+      d.probeDeadline,
+      Math.max(slowest, d.checks.length ? 0 : DEFAULT_CHECK_TIMEOUT),
+    );
     const ms = num(p, 'timeoutSeconds') * 1000;
-    add('timeout', ms > answer, `${kind} timeoutSeconds ${sec(ms)} vs answer within ${sec(answer)} (probeDeadline ${sec(d.probeDeadline)}, slowest check ${sec(slowest)})`, `set ${kind}Probe.timeoutSeconds ≥ ${Math.floor(answer / 1000) + 1} or lower probeDeadline / check timeouts`);
+    add(
+      'timeout',
+      ms > answer,
+      `${kind} timeoutSeconds ${sec(ms)} vs answer within ${sec(answer)} (probeDeadline ${sec(d.probeDeadline)}, slowest check ${sec(slowest)})`,
+      `set ${kind}Probe.timeoutSeconds ≥ ${Math.floor(answer / 1000) + 1} or lower probeDeadline / check timeouts`,
+    );
   }
 
   // 5. startup budget vs the observed start.
   if (d.readyAt !== undefined && d.startedAt > 0) {
     const observed = d.readyAt - d.startedAt;
     const s = probes.startup ?? ready;
-    const budget = s ? ((s.initialDelaySeconds ?? 0) + num(s, 'periodSeconds') * num(s, 'failureThreshold')) * 1000 : 0;
+    const budget = s
+      ? ((s.initialDelaySeconds ?? 0) + num(s, 'periodSeconds') * num(s, 'failureThreshold')) * 1000
+      : 0;
     const which = probes.startup ? 'startupProbe' : 'readinessProbe';
-    add('startup-budget', budget >= observed * 1.5, `${which} budget initialDelaySeconds + periodSeconds×failureThreshold = ${sec(budget)} vs observed start ${sec(observed)} (want ≥ 1.5×)`, `raise ${which}.failureThreshold to ≥ ${Math.ceil((observed * 1.5) / 1000 / num(s, 'periodSeconds'))}`);
+    add(
+      'startup-budget',
+      budget >= observed * 1.5,
+      `${which} budget initialDelaySeconds + periodSeconds×failureThreshold = ${sec(budget)} vs observed start ${sec(observed)} (want ≥ 1.5×)`,
+      `raise ${which}.failureThreshold to ≥ ${Math.ceil((observed * 1.5) / 1000 / num(s, 'periodSeconds'))}`,
+    );
   }
 
   // 6. probe paths and ports exist.
@@ -132,26 +182,51 @@ export function checkContainer(pod: Any, container: Any, target: string, ctx: Ru
     const act = p?.httpGet ?? p?.tcpSocket ?? p?.grpc;
     if (!act) continue;
     const port = act.port;
-    const found = typeof port === 'string' ? ports.some((q) => q.name === port) : ports.length === 0 || ports.some((q) => q.containerPort === port);
+    const found =
+      typeof port === 'string'
+        ? ports.some((q) => q.name === port)
+        : ports.length === 0 || ports.some((q) => q.containerPort === port);
     const p2 = p.httpGet?.path;
     const base = p2?.split('?')[0] ?? '';
-    const pathOk = p2 === undefined || byPath.has(base) || (d.paths.readiness ?? []).some((r) => base.startsWith(`${r}/`));
+    const pathOk =
+      p2 === undefined ||
+      byPath.has(base) ||
+      (d.paths.readiness ?? []).some((r) => base.startsWith(`${r}/`));
     const ok = found && pathOk;
-    add('probe-target', ok, ok ? `${kind} ${p2 ?? ''} port ${port} exists` : !found ? `${kind} port ${port} is not a containerPort of ${container.name} (${ports.map((q) => q.name ?? q.containerPort).join(', ') || 'none'})` : `${kind} path ${p2} is not served (${[...byPath.keys()].join(', ')})`, !found ? `use one of the container's ports` : `probe one of ${[...byPath.keys()].join(', ')}`);
+    add(
+      'probe-target',
+      ok,
+      ok
+        ? `${kind} ${p2 ?? ''} port ${port} exists`
+        : !found
+          ? `${kind} port ${port} is not a containerPort of ${container.name} (${ports.map((q) => q.name ?? q.containerPort).join(', ') || 'none'})`
+          : `${kind} path ${p2} is not served (${[...byPath.keys()].join(', ')})`,
+      !found ? `use one of the container's ports` : `probe one of ${[...byPath.keys()].join(', ')}`,
+    );
   }
 
   // 7. successThreshold must be 1 for liveness and startup (the API server rejects anything else).
   for (const kind of ['liveness', 'startup'] as const) {
     const p = probes[kind];
     if (p && num(p, 'successThreshold') !== 1)
-      add('success-threshold', false, `${kind}Probe.successThreshold is ${p.successThreshold}; Kubernetes only accepts 1`, `remove ${kind}Probe.successThreshold or set it to 1`);
+      add(
+        'success-threshold',
+        false,
+        `${kind}Probe.successThreshold is ${p.successThreshold}; Kubernetes only accepts 1`,
+        `remove ${kind}Probe.successThreshold or set it to 1`,
+      );
   }
 
   // 8. the seed's form: no startup probe, probes delayed by minutes instead.
   if (!probes.startup) {
     const delays = [ready, live].map((p) => p?.initialDelaySeconds ?? 0);
     if (Math.max(...delays) >= 60)
-      add('startup-probe', false, `no startupProbe; readiness/liveness wait initialDelaySeconds ${delays.join('/')} (the seed's 120/130 form): every start is unready for minutes and a slower start is still killed`, 'add a startupProbe on the startup path with periodSeconds×failureThreshold covering the start, and set the other initialDelaySeconds to 0');
+      add(
+        'startup-probe',
+        false,
+        `no startupProbe; readiness/liveness wait initialDelaySeconds ${delays.join('/')} (the seed's 120/130 form): every start is unready for minutes and a slower start is still killed`,
+        'add a startupProbe on the startup path with periodSeconds×failureThreshold covering the start, and set the other initialDelaySeconds to 0',
+      );
   }
   return out;
 }

@@ -48,7 +48,7 @@ function asDescription(value: unknown, source: string): HealthDescription {
       ? (value as { describe(): unknown }).describe()
       : value;
   const d = candidate as Partial<HealthDescription> | undefined;
-  if (!d || d.version !== 1 || typeof d.paths !== 'object' || typeof d.shutdown !== 'object')
+  if (d?.version !== 1 || typeof d.paths !== 'object' || typeof d.shutdown !== 'object')
     throw new CliError(
       INVALID_OPTION,
       source,
@@ -62,7 +62,11 @@ export async function fromUrl(url: string, timeout = 3000): Promise<Settings> {
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(timeout) });
   } catch (error) {
-    throw new CliError(INVALID_OPTION, '--from', `could not fetch ${url}: ${(error as Error).message}`);
+    throw new CliError(
+      INVALID_OPTION,
+      '--from',
+      `could not fetch ${url}: ${(error as Error).message}`,
+    );
   }
   if (response.status !== 200)
     throw new CliError(
@@ -76,12 +80,19 @@ export async function fromUrl(url: string, timeout = 3000): Promise<Settings> {
 export async function fromModule(path: string): Promise<Settings> {
   const file = resolve(path);
   if (file.endsWith('.json'))
-    return { description: asDescription(JSON.parse(await readFile(file, 'utf8')), '--config'), source: path };
+    return {
+      description: asDescription(JSON.parse(await readFile(file, 'utf8')), '--config'),
+      source: path,
+    };
   let mod: Record<string, unknown>;
   try {
     mod = await import(pathToFileURL(file).href);
   } catch (error) {
-    throw new CliError(INVALID_OPTION, '--config', `could not import ${path}: ${(error as Error).message}`);
+    throw new CliError(
+      INVALID_OPTION,
+      '--config',
+      `could not import ${path}: ${(error as Error).message}`,
+    );
   }
   const value = mod.health ?? mod.default ?? mod.description;
   return { description: asDescription(value, '--config'), source: path };
