@@ -14,7 +14,7 @@ import { defineConfig } from 'vitest/config';
 import { healthAliases, healthProject, repoRoot } from './vitest.shared.js';
 
 const NEST = ['packages/nestjs/**', 'examples/nestjs*/**'];
-const LOAD = ['packages/reliability/**', 'bench/**'];
+const LOAD = ['packages/reliability/**', 'bench/**', 'packages/release/test/**/*.load.test.ts'];
 
 const ownConfigs = ['packages', 'examples'].flatMap((dir) =>
   existsSync(`${repoRoot}${dir}`)
@@ -33,7 +33,11 @@ export default defineConfig({
       healthProject('unit', ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'], {
         exclude: [...NEST, ...LOAD, ...ownConfigs.map((dir) => `${dir}/**`)],
       }),
-      healthProject('load', ['packages/reliability/test/**/*.test.ts', 'bench/test/**/*.test.ts']),
+      healthProject('load', [
+        'packages/reliability/test/**/*.test.ts',
+        'bench/test/**/*.test.ts',
+        'packages/release/test/**/*.load.test.ts',
+      ]),
       healthProject(
         'nestjs',
         ['packages/nestjs/test/**/*.test.ts', 'examples/nestjs*/test/**/*.test.ts'],
