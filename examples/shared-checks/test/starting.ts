@@ -88,7 +88,9 @@ export function runStartingContract(
       expect(firstUp, 'readiness never answered 200').toBeGreaterThan(opened);
       const openedAt = samples[opened]?.at ?? 0;
       const answered = samples.slice(opened);
-      const late = answered.filter((s) => typeof s.status !== 'number' || s.latency >= 1_000);
+      const late = answered
+        .filter((s) => typeof s.status !== 'number' || s.latency >= 1_000)
+        .map((s) => `${s.path} ${s.status} at ${s.at} ms after ${s.latency} ms`);
       expect(late, 'probes unanswered within 1 s after the port opened').toEqual([]);
       const before = samples.slice(0, firstUp);
       const seen = (path: string, status: number) =>
