@@ -129,6 +129,14 @@ describe('the bin', () => {
     expect(formatReport(report)).toContain('env vars such as DRAIN_DELAY_MS are not parsed');
   });
 
+  it('--config imports a module exporting a Health', async () => {
+    const config = join(fixtures, 'health.mjs');
+    const report = await doctor(join(fixtures, 'good.yaml'), { config });
+    expect(failed(report), formatReport(report)).toEqual([]);
+    const live = await doctor(join(fixtures, 'broken', 'liveness-dependency.yaml'), { config });
+    expect(failed(live)).toEqual(['liveness-dependency']);
+  });
+
   it('a bad --config is a coded error naming the option', async () => {
     await expect(
       doctor(join(fixtures, 'good.yaml'), { config: join(fixtures, 'good.yaml') }),
