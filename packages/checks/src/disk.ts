@@ -4,7 +4,7 @@
  */
 import { statfs } from 'node:fs/promises';
 import { type CheckDefinition, down, up } from '@health/core';
-import { type CheckOptions, defineCheck, failure } from './shared.js';
+import { assertRange, type CheckOptions, defineCheck, failure, mb, optionError } from './shared.js';
 
 export interface DiskSpaceCheckOptions extends CheckOptions {
   /** Fail below this many free bytes. @default no byte minimum */
@@ -13,14 +13,16 @@ export interface DiskSpaceCheckOptions extends CheckOptions {
   minFreeRatio?: number;
 }
 
-const mb = (bytes: number) => Math.round(bytes / 1024 / 102.4) / 10;
-
 /**
  * Checks free space on the volume that holds `path`.
  * @example
  * diskSpaceCheck('/var/lib/app/uploads', { minFreeBytes: 1024 ** 3 }) // 1 GiB
  */
 export function diskSpaceCheck(path: string, options: DiskSpaceCheckOptions = {}): CheckDefinition {
+  if (typeof path !== 'string' || path === '')
+    throw optionError('path', 'must be a non-empty string');
+  assertRange('minFreeRatio', options.minFreeRatio, 0, 1);
+  assertRange('minFreeBytes', options.minFreeBytes, 0, Number.MAX_SAFE_INTEGER);
   const minFreeRatio = options.minFreeRatio ?? 0.05;
   const minFreeBytes = options.minFreeBytes;
   return defineCheck({ name: 'disk', dependency: false }, options, async () => {

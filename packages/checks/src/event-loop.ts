@@ -4,7 +4,7 @@
  */
 import { createHistogram, performance } from 'node:perf_hooks';
 import { type CheckDefinition, down, up } from '@health/core';
-import { type CheckOptions, defineCheck } from './shared.js';
+import { assertRange, type CheckOptions, defineCheck, optionError } from './shared.js';
 
 export interface EventLoopDelayCheckOptions extends CheckOptions {
   /**
@@ -38,23 +38,25 @@ export function eventLoopDelayCheck(options: EventLoopDelayCheckOptions = {}): C
   const threshold = options.threshold ?? 200;
   const resolution = options.resolution ?? 20;
   if (percentile !== 'max' && !(percentile > 0 && percentile <= 100)) {
-    throw new Error(
-      `@health/checks: option "percentile" must be 'max' or a number in (0, 100], got ${String(percentile)}`,
+    throw optionError(
+      'percentile',
+      `must be 'max' or a number in (0, 100], got ${String(percentile)}`,
     );
   }
   if (!(resolution >= 1)) {
-    throw new Error(
-      `@health/checks: option "resolution" must be at least 1 ms, got ${String(resolution)}`,
-    );
+    throw optionError('resolution', `must be at least 1 ms, got ${String(resolution)}`);
   }
+  assertRange('threshold', options.threshold, 0, Number.MAX_SAFE_INTEGER);
   const histogram = createHistogram();
   let previous = performance.now();
   const sample = (now: number) => {
     histogram.record(ns(now - previous - resolution));
     previous = now;
   };
-  setInterval(() => sample(performance.now()), resolution).unref();
-  return defineCheck({ name: 'event-loop-delay', dependency: false }, options, () => {
+  const timer = setInterval(() => sample(performance.now()), resolution);
+  timer.unref();
+  // core calls dispose on removeCheck, close() and at the end of shutdown.
+  const definition = defineCheck({ name: 'event-loop-delay', dependency: false }, options, () => {
     const now = performance.now();
     // The loop may have just come back from a long block: the timer has not fired yet.
     if (now - previous > 2 * resolution) sample(now);
@@ -75,6 +77,15 @@ export function eventLoopDelayCheck(options: EventLoopDelayCheckOptions = {}): C
     }
     return up(details);
   });
+  const own = definition.dispose;
+  return {
+    ...definition,
+    dispose: () => {
+      clearInterval(timer);
+      histogram.reset();
+      own?.();
+    },
+  };
 }
 
 export interface EventLoopUtilizationCheckOptions extends CheckOptions {
@@ -90,6 +101,7 @@ export interface EventLoopUtilizationCheckOptions extends CheckOptions {
 export function eventLoopUtilizationCheck(
   options: EventLoopUtilizationCheckOptions = {},
 ): CheckDefinition {
+  assertRange('threshold', options.threshold, 0, 1);
   const threshold = options.threshold ?? 0.95;
   let last = performance.eventLoopUtilization();
   return defineCheck({ name: 'event-loop-utilization', dependency: false }, options, () => {

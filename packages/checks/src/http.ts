@@ -3,7 +3,7 @@
  * timeout, UP when the status is in the expected range. The URL never appears in the result.
  */
 import type { CheckDefinition } from '@health/core';
-import { type DependencyCheckOptions, defineCheck, measure } from './shared.js';
+import { type DependencyCheckOptions, defineCheck, measure, optionError } from './shared.js';
 
 export interface HttpCheckOptions extends DependencyCheckOptions {
   /** @default 'GET' */
@@ -46,7 +46,16 @@ function describeExpected(expected: HttpCheckOptions['expectedStatus']): string 
  * httpCheck('https://payments.internal/ping', { name: 'payments', expectedStatus: 204 })
  */
 export function httpCheck(url: string | URL, options: HttpCheckOptions = {}): CheckDefinition {
-  const target = new URL(url); // throws at setup for a malformed URL
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    // A coded setup error, never the raw TypeError (whose message would echo the URL).
+    throw optionError('url', 'must be an absolute http(s) URL');
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw optionError('url', `must use http: or https:, got ${target.protocol}`);
+  }
   return defineCheck({ name: 'http', dependency: true }, options, (context) =>
     measure(
       'http request failed',

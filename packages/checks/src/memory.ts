@@ -5,14 +5,12 @@
 import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { type CheckDefinition, down, up } from '@health/core';
-import { type CheckOptions, defineCheck } from './shared.js';
+import { assertRange, type CheckOptions, defineCheck, mb } from './shared.js';
 
 export interface HeapCheckOptions extends CheckOptions {
   /** Used heap / heap limit (0–1) above which the check fails. @default 0.9 */
   threshold?: number;
 }
-
-const mb = (bytes: number) => Math.round(bytes / 1024 / 102.4) / 10;
 
 /**
  * Fails when the V8 heap is close to its limit (`--max-old-space-size`).
@@ -20,6 +18,7 @@ const mb = (bytes: number) => Math.round(bytes / 1024 / 102.4) / 10;
  * heapCheck({ threshold: 0.85 })
  */
 export function heapCheck(options: HeapCheckOptions = {}): CheckDefinition {
+  assertRange('threshold', options.threshold, 0, 1);
   const threshold = options.threshold ?? 0.9;
   return defineCheck({ name: 'heap', dependency: false }, options, () => {
     const stats = getHeapStatistics();
@@ -65,6 +64,7 @@ function memoryLimit(): { bytes: number; source: 'cgroup' | 'totalmem' } {
  * rssCheck({ maxBytes: 450 * 1024 * 1024 }) // a 512 MiB container
  */
 export function rssCheck(options: RssCheckOptions = {}): CheckDefinition {
+  assertRange('maxBytes', options.maxBytes, 1, Number.MAX_SAFE_INTEGER);
   const limit = memoryLimit();
   const maxBytes = options.maxBytes ?? Math.floor(limit.bytes * 0.9);
   return defineCheck({ name: 'rss', dependency: false }, options, () => {

@@ -2,11 +2,10 @@
  * MySQL / MariaDB: `SELECT 1` on the `mysql2` pool or connection the service already holds —
  * promise or callback API — bounded by mysql2's own per-query `timeout`.
  */
-import type { CheckDefinition } from '@health/core';
+import { type CheckDefinition, isPending } from '@health/core';
 import {
   type DependencyCheckOptions,
   defineCheck,
-  isThenable,
   measure,
   secretsOf,
   timeoutOf,
@@ -71,7 +70,7 @@ export function mysqlCheck(
           });
         }
         const result = (client.query as (sql: string) => unknown)(sql);
-        if (isThenable(result)) return result.then(() => undefined);
+        if (isPending(result)) return result.then(() => undefined);
         return Promise.reject(
           new Error('query() returned no promise; pass a mysql2 pool or connection'),
         );

@@ -4,9 +4,11 @@
  * and message scrubbing as the built-in checks.
  */
 import type { CheckContext, CheckDefinition } from '@health/core';
-import { type DependencyCheckOptions, defineCheck, measure } from './shared.js';
+import { type DependencyCheckOptions, defineCheck, measure, optionError } from './shared.js';
 
 export interface PingCheckOptions extends DependencyCheckOptions {
+  /** Unique check name, `[A-Za-z0-9_.:-]`, 1–64 chars. Required: there is no kind to default to. */
+  name: string;
   /**
    * The check tests a downstream dependency (refused on liveness by core). Set `false` for an
    * in-process check.
@@ -19,15 +21,24 @@ export interface PingCheckOptions extends DependencyCheckOptions {
  * A check that calls `ping` and is UP when it resolves (anything but `false`).
  * `ping` receives `{ signal }`: pass it to the client where it accepts one.
  * @example
- * pingCheck('prisma', () => prisma.$queryRaw`SELECT 1`, { secrets: [process.env.DATABASE_URL] });
- * pingCheck('knex', () => knex.raw('select 1'));
- * pingCheck('mongo', ({ signal }) => mongo.db().command({ ping: 1 }, { signal }));
+ * pingCheck(() => prisma.$queryRaw`SELECT 1`, { name: 'prisma', secrets: [process.env.DATABASE_URL] });
+ * pingCheck(() => knex.raw('select 1'), { name: 'knex' });
+ * pingCheck(({ signal }) => mongo.db().command({ ping: 1 }, { signal }), { name: 'mongo' });
  */
 export function pingCheck(
-  name: string,
   ping: (context: CheckContext) => unknown,
-  options: PingCheckOptions = {},
+  options: PingCheckOptions,
 ): CheckDefinition {
+  if (typeof ping !== 'function') {
+    throw optionError(
+      'ping',
+      `must be a function, got ${typeof ping} (v2: pingCheck(fn, { name }))`,
+    );
+  }
+  const name = options?.name;
+  if (typeof name !== 'string' || name === '') {
+    throw optionError('name', 'is required: pingCheck(fn, { name })');
+  }
   return defineCheck({ name, dependency: options.dependency ?? true }, options, (context) =>
     measure(
       `${name} failed`,

@@ -3,14 +3,8 @@
  * connection or channel the service already holds, plus its close/blocked state. Given a
  * connection, the check opens ONE channel of its own on first use and reuses it.
  */
-import type { CheckDefinition, CheckDetails } from '@health/core';
-import {
-  type DependencyCheckOptions,
-  defineCheck,
-  isThenable,
-  measure,
-  secretsOf,
-} from './shared.js';
+import { type CheckDefinition, type CheckDetails, isPending } from '@health/core';
+import { type DependencyCheckOptions, defineCheck, measure, secretsOf } from './shared.js';
 
 type Listener = (...args: never[]) => void;
 
@@ -59,7 +53,7 @@ function call(channel: AmqpChannelLike, method: 'checkExchange' | 'checkQueue', 
     const result = fn.call(channel, name, (error, value) =>
       error ? reject(error) : resolve(value),
     );
-    if (isThenable(result)) result.then(resolve, reject);
+    if (isPending(result)) result.then(resolve, reject);
   });
 }
 

@@ -11,9 +11,29 @@ import {
   type CheckOutcome,
   type CheckReturn,
   down,
+  type HealthError,
   isCheckOutcome,
   up,
 } from '@health/core';
+
+/**
+ * A coded setup error in core's shape (`HealthError`, `HEALTH_INVALID_OPTION`). Local because
+ * core does not export its `optionError`; same name, code and message format.
+ */
+export function optionError(option: string, problem: string): HealthError {
+  const error = new Error(`@health/checks: option "${option}" ${problem}`) as HealthError;
+  error.name = 'HealthError';
+  error.code = 'HEALTH_INVALID_OPTION';
+  return error;
+}
+
+/** Throws a coded setup error unless `value` is undefined or a finite number in [min, max]. */
+export function assertRange(option: string, value: unknown, min: number, max: number): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw optionError(option, `must be a number in [${min}, ${max}], got ${String(value)}`);
+  }
+}
 
 /**
  * Options every check accepts: core's check options (everything but the function itself), with
@@ -93,6 +113,9 @@ function withLabels(result: CheckReturn, labels: CheckDetails): CheckOutcome {
   const details = { ...labels, ...result.details };
   return result.status === 'UP' ? up(details) : down(result.message, details);
 }
+
+/** Bytes as MB with one decimal, for messages. */
+export const mb = (bytes: number): number => Math.round(bytes / 1024 / 102.4) / 10;
 
 /** The check's effective timeout (for driver-level timeouts). */
 export const timeoutOf = (options: CheckOptions | undefined): number =>
@@ -320,6 +343,3 @@ export function secretsOf(client: unknown, extra: readonly unknown[] = []): unkn
   visit(client, 0);
   return out;
 }
-
-export const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  !!value && typeof (value as { then?: unknown }).then === 'function';

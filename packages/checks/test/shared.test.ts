@@ -4,12 +4,14 @@
  */
 import {
   DEFAULT_TIMEOUT,
+  diskSpaceCheck,
   eventLoopDelayCheck,
   heapCheck,
   httpCheck,
   pingCheck,
   postgresCheck,
   redisCheck,
+  rssCheck,
   safeMessage,
   scrub,
 } from '@health/checks';
@@ -33,7 +35,10 @@ describe('check definitions', () => {
     });
     expect(httpCheck('http://127.0.0.1:1/')).toMatchObject({ name: 'http', dependency: true });
     expect(heapCheck()).toMatchObject({ name: 'heap', timeout: 500, dependency: false });
-    expect(pingCheck('prisma', () => 1)).toMatchObject({ name: 'prisma', dependency: true });
+    expect(pingCheck(() => 1, { name: 'prisma' })).toMatchObject({
+      name: 'prisma',
+      dependency: true,
+    });
   });
 
   it('pass core options through and leave their own options out', () => {
@@ -79,7 +84,7 @@ describe('check definitions', () => {
       createHealth({
         checks: [
           eventLoopDelayCheck({ probes: ['liveness'] }),
-          pingCheck('local', () => true, { dependency: false, probes: ['liveness'] }),
+          pingCheck(() => true, { name: 'local', dependency: false, probes: ['liveness'] }),
         ],
         logger: false,
       }),
@@ -92,27 +97,53 @@ describe('check definitions', () => {
   });
 });
 
+describe('setup errors', () => {
+  it('are coded HealthErrors naming the option', () => {
+    const cases: [string, () => unknown][] = [
+      ['name', () => pingCheck(() => 1, {} as never)],
+      ['url', () => httpCheck('not a url')],
+      ['threshold', () => heapCheck({ threshold: 2 })],
+      ['maxBytes', () => rssCheck({ maxBytes: -1 })],
+      ['minFreeRatio', () => diskSpaceCheck('/', { minFreeRatio: 1.5 })],
+      ['resolution', () => eventLoopDelayCheck({ resolution: 0 })],
+    ];
+    for (const [option, make] of cases) {
+      expect(make).toThrow(
+        expect.objectContaining({
+          name: 'HealthError',
+          code: 'HEALTH_INVALID_OPTION',
+          message: expect.stringContaining(`option "${option}"`),
+        }),
+      );
+    }
+  });
+
+  it('eventLoopDelayCheck can be disposed (clears its timer)', () => {
+    const check = eventLoopDelayCheck();
+    expect(typeof check.dispose).toBe('function');
+    check.dispose?.();
+  });
+});
+
 describe('pingCheck', () => {
   it('is UP when the ping resolves, DOWN on false, a throw or a hang — never crashing the probe', async () => {
     const app = await startApp([
       pingCheck(
-        'ok',
         async ({ signal }) => {
           expect(signal).toBeInstanceOf(AbortSignal);
         },
-        { ttl: 0, labels: { kind: 'test', replica: 2 } },
+        { name: 'ok', ttl: 0, labels: { kind: 'test', replica: 2 } },
       ),
-      pingCheck('false', () => false, { ttl: 0 }),
+      pingCheck(() => false, { name: 'false', ttl: 0 }),
       pingCheck(
-        'throws',
         () => {
           throw new Error(
             "Can't reach database server at `db.internal:5432` as admin:hunter2@db.internal",
           );
         },
-        { ttl: 0, secrets: ['hunter2'] },
+        { name: 'throws', ttl: 0, secrets: ['hunter2'] },
       ),
-      pingCheck('hangs', () => new Promise(() => {}), { ttl: 0, timeout: 200 }),
+      pingCheck(() => new Promise(() => {}), { name: 'hangs', ttl: 0, timeout: 200 }),
     ]);
     try {
       const { status, checks, ms } = await app.details();
