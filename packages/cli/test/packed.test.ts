@@ -2,7 +2,7 @@
 // temp dir, then require() and import() the API and run the `health` bin (probe + doctor).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,23 @@ const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../../..');
 let dir = '';
 afterAll(() => (dir ? rm(dir, { recursive: true, force: true }) : undefined));
+
+it('the bin statically loads node builtins only: gRPC, the doctor and their deps are dynamic imports', async () => {
+  const dist = join(root, 'packages/cli/dist');
+  const seen = new Set<string>();
+  const visit = async (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = await readFile(join(dist, file), 'utf8');
+    for (const [, spec] of code.matchAll(/^import\s[^'"]*['"]([^'"]+)['"]/gm)) {
+      if (spec?.startsWith('./')) await visit(spec.slice(2));
+      else expect(spec, `${file} imports ${spec}`).toMatch(/^node:/);
+    }
+  };
+  await visit('bin.js');
+  expect([...seen].some((f) => /grpc|doctor/.test(f))).toBe(false);
+  expect(seen.size).toBeGreaterThan(1);
+});
 
 it('installs from tarballs with npm; ESM and CJS consumers; the bin runs', {
   timeout: 120_000,
