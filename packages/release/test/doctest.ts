@@ -7,7 +7,7 @@
  *     (`pool`, `redis`, `router`), prepended only when the snippet uses them and does not declare them;
  *   - the literal port 3000 becomes a free port (several runs share one machine);
  *   - a snippet that mounts no server (e.g. @health/checks) gets EVALUATE_EPILOGUE, which prints the
- *     readiness evaluation of its `health` instance.
+ *     readiness evaluation of its `health` instance after markReady().
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -22,8 +22,9 @@ export const STAND_INS: Record<string, string> = {
 };
 
 const EVALUATE_EPILOGUE = `
+health.markReady(); // what mounting it in an adapter does once the server listens
 const evaluation = await health.evaluate('readiness');
-console.log('DOCTEST-READINESS ' + evaluation.status);
+console.log('DOCTEST-READINESS ' + evaluation.status + ' ' + JSON.stringify(evaluation.results));
 process.exit(0);
 `;
 
@@ -42,8 +43,8 @@ export function prepare(snippet: string, port: number): { code: string; serves: 
     .map(([, code]) => code);
   const serves = /\blisten\(/.test(snippet);
   const body = snippet.replace(/\b3000\b/g, String(port));
-  // Imports must stay first for readability of errors only; ESM hoists them anyway.
-  return { code: `${body}\n${prelude.join('\n')}\n${serves ? '' : EVALUATE_EPILOGUE}`, serves };
+  // The prelude goes first (its consts are used at top level); ESM hoists the snippet's imports anyway.
+  return { code: `${prelude.join('\n')}\n${body}\n${serves ? '' : EVALUATE_EPILOGUE}`, serves };
 }
 
 /** Runs the snippet with tsx from `project` (its node_modules) and asserts readiness 200. */

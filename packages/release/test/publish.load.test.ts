@@ -8,7 +8,7 @@
  *      publish the next version, and upgrade the npm consumer to it.
  * Runs after `pnpm build` (root "test" script); it builds nothing.
  */
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -182,6 +182,7 @@ describe('release to a real registry', () => {
         'enableGlobalCache: false',
         // yarn 4 quarantines versions younger than a day by default; ours were published seconds ago.
         'npmMinimalAgeGate: 0',
+        'npmPreapprovedPackages: ["@health/*"]',
         'unsafeHttpWhitelist: ["127.0.0.1"]',
         'npmScopes:',
         '  health:',
@@ -234,6 +235,19 @@ describe('release to a real registry', () => {
     expect([...nextVersions], 'fixed group bumps every package').toHaveLength(1);
     const nextVersion = [...nextVersions][0] as string;
     expect(nextVersion).not.toBe(version);
+    // pnpm rewrites workspace: ranges from the linked packages' manifests: link them as an install would.
+    const dirs = new Map(publishedPackages(copy, true).map((p) => [p.name, p.dir]));
+    for (const pkg of publishedPackages(copy, true)) {
+      const manifest = JSON.parse(await readFile(join(pkg.dir, 'package.json'), 'utf8'));
+      for (const field of ['dependencies', 'devDependencies', 'peerDependencies']) {
+        for (const [dep, spec] of Object.entries<string>(manifest[field] ?? {})) {
+          const target = dirs.get(dep);
+          if (!spec.startsWith('workspace:') || !target) continue;
+          await mkdir(join(pkg.dir, 'node_modules', '@health'), { recursive: true });
+          await symlink(target, join(pkg.dir, 'node_modules', dep), 'dir').catch(() => {});
+        }
+      }
+    }
     await exec('pnpm', ['-r', 'publish', '--registry', registry.url, '--no-git-checks'], {
       cwd: copy,
       env,

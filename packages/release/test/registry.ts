@@ -159,7 +159,7 @@ export interface PublishedPackage {
 }
 
 /** Every non-private packages/* package (so packages added later are published automatically). */
-export function publishedPackages(root = repoRoot): PublishedPackage[] {
+export function publishedPackages(root = repoRoot, includePrivate = false): PublishedPackage[] {
   const dir = join(root, 'packages');
   return readdirSync(dir)
     .filter((name) => existsSync(join(dir, name, 'package.json')))
@@ -167,7 +167,7 @@ export function publishedPackages(root = repoRoot): PublishedPackage[] {
       dir: join(dir, name),
       manifest: JSON.parse(readFileSync(join(dir, name, 'package.json'), 'utf8')),
     }))
-    .filter(({ manifest }) => !manifest.private)
+    .filter(({ manifest }) => includePrivate || !manifest.private)
     .map(({ dir: pkgDir, manifest }) => ({
       name: manifest.name as string,
       dir: pkgDir,
