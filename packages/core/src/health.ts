@@ -154,6 +154,12 @@ export interface Health {
   /** True from the moment shutdown starts. */
   readonly shuttingDown: boolean;
   /**
+   * For adapters whose framework runs its own shutdown after core's (Nest's remaining hooks):
+   * the process exit that `shutdown.exit` asks for waits until the returned function is called,
+   * which returns whether core is going to end the process.
+   */
+  holdExit(): () => boolean;
+  /**
    * Shuts down gracefully: STOPPING → drain delay → close servers → hooks → DOWN. Resolves with
    * the exit code (0, or 1 if hooks failed or connections had to be forced), and ends the process
    * with it as `shutdown.exit` says. Calling it again returns the same run.
@@ -395,6 +401,10 @@ class HealthInstance implements Health {
 
   get shuttingDown(): boolean {
     return this.stopper.run !== undefined;
+  }
+
+  holdExit(): () => boolean {
+    return this.stopper.holdExit();
   }
 
   shutdown(reason = 'shutdown requested'): Promise<number> {

@@ -61,6 +61,8 @@ export class Shutdown {
   readonly streams = new Set<() => void>();
   readonly cleanups: (() => void)[] = [];
   run: Promise<number> | undefined;
+  /** Adapters finishing their own shutdown (Nest's remaining hooks): the exit waits for them. */
+  private readonly holds = new Set<Promise<void>>();
 
   constructor(
     readonly settings: ShutdownSettings,
@@ -112,6 +114,23 @@ export class Shutdown {
     if (typeof hook !== 'function')
       throw optionError('@health/core', `onShutdown("${name}")`, 'needs a function');
     this.hooks.push({ name, hook });
+  }
+
+  /**
+   * Delays the process exit (not the shutdown) until the returned function is called; that
+   * function says whether core is going to end the process (`shutdown.exit`).
+   */
+  holdExit(): () => boolean {
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.holds.add(hold);
+    return () => {
+      this.holds.delete(hold);
+      release();
+      return this.settings.exit !== false;
+    };
   }
 
   start(reason: string): Promise<number> {
@@ -189,7 +208,11 @@ export class Shutdown {
     this.logger.info(
       `shutdown: DOWN at ${elapsed()} ms, exit code ${code}${lifecycle.faulted ? ' (the process had ERRORED)' : ''}`,
     );
-    if (this.settings.exit) this.settings.exit(code);
+    const { exit } = this.settings;
+    if (exit) {
+      if (this.holds.size === 0) exit(code);
+      else void Promise.all(this.holds).then(() => exit(code));
+    }
     return code;
   }
 

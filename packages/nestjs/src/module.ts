@@ -11,7 +11,6 @@ import {
   isHealth,
   resolveHealth,
   routedRequest,
-  type ShutdownSignal,
 } from '@health/core';
 import { sendNodeResponse } from '@health/core/node';
 import {
@@ -60,7 +59,7 @@ export interface HealthModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'
   ): HealthModuleOptions | Health | Promise<HealthModuleOptions | Health>;
 }
 
-/** `shutdown.signals`/`exit` are handled here (not by core), so they cooperate with Nest's own shutdown hooks. */
+/** Signals and exit are core's (`shutdown.signals`, `shutdown.exit`); the module only holds the exit until Nest is done. */
 type Setup = ReturnType<typeof setup>;
 function setup(input: HealthModuleOptions | Health) {
   const {
@@ -74,17 +73,10 @@ function setup(input: HealthModuleOptions | Health) {
       `@health/nestjs: option "prefix" must be '' or a path like '/ops' (no trailing "/"), got ${JSON.stringify(prefix)}`,
     );
   }
-  const { signals: wanted, exit, ...shutdown } = core.shutdown ?? {};
-  const signals: readonly ShutdownSignal[] = wanted === true ? ['SIGTERM', 'SIGINT'] : wanted || [];
   return {
-    health: resolveHealth(
-      { health, ...core, ...(core.shutdown && { shutdown }) },
-      '@health/nestjs',
-    ),
+    health: resolveHealth({ health, ...core }, '@health/nestjs'),
     prefix,
     ready: readyOnBootstrap,
-    signals,
-    exit: exit ?? signals.length > 0,
   };
 }
 
@@ -101,8 +93,8 @@ function write(res: any, response: HealthResponse): void {
 class HealthLifecycle
   implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
-  private code = 0;
-  private nestClosing = false;
+  /** Releases core's exit once Nest has run its own shutdown hooks. */
+  private releaseExit: (() => boolean) | undefined;
 
   constructor(
     @Inject(SETUP) private readonly setup: Setup,
@@ -131,27 +123,24 @@ class HealthLifecycle
     const server = this.host?.httpAdapter?.getHttpServer();
     if (server) this.setup.health.addServer(server);
     if (this.setup.ready) this.setup.health.markReady();
-    for (const signal of this.setup.signals) process.on(signal, this.onSignal);
   }
 
-  /** Nest is shutting down: STOPPING, drain delay (still serving), graceful server close, hooks, DOWN. */
+  /**
+   * Nest is shutting down (`app.close()`, or a signal with `enableShutdownHooks()`): STOPPING,
+   * drain delay (still serving), graceful server close, hooks, DOWN. Core's exit (when
+   * `shutdown.exit` asks for one) waits until Nest's own shutdown hooks have run.
+   */
   async beforeApplicationShutdown(signal?: string): Promise<void> {
-    this.nestClosing = true;
-    this.code = await this.setup.health.shutdown(signal ?? 'application shutdown');
+    this.releaseExit ??= this.setup.health.holdExit();
+    await this.setup.health.shutdown(signal ?? 'application shutdown');
   }
 
   onApplicationShutdown(signal?: string): void {
-    for (const s of this.setup.signals) process.removeListener(s, this.onSignal);
-    // Nest re-raises the signal it handled once it is done: end with shutdown's exit code instead.
-    if (signal && this.setup.exit) process.once(signal, () => process.exit(this.code));
+    const exiting = this.releaseExit?.() ?? false;
+    // Nest re-raises the signal it handled once it is done; core is about to exit with the
+    // shutdown's code, so the re-raised signal must not kill the process first.
+    if (signal && exiting) process.once(signal, () => {});
   }
-
-  /** `shutdown.signals` without (or before) Nest's shutdown hooks: shut down, then exit unless Nest is closing. */
-  private readonly onSignal = (signal: ShutdownSignal): void => {
-    void this.setup.health.shutdown(signal).then((code) => {
-      if (this.setup.exit && !this.nestClosing) process.exit(code);
-    });
-  };
 }
 
 /**
