@@ -180,6 +180,8 @@ describe('release to a real registry', () => {
         'nodeLinker: node-modules',
         'enableTelemetry: false',
         'enableGlobalCache: false',
+        // Yarn's global metadata cache keys packuments by name, not registry: keep it per run.
+        `globalFolder: "${join(scratch, 'yarn-global')}"`,
         // yarn 4 quarantines versions younger than a day by default; ours were published seconds ago.
         'npmMinimalAgeGate: 0',
         'npmPreapprovedPackages: ["@health/*"]',
