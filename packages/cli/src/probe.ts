@@ -57,11 +57,13 @@ function probeHttp(
   insecure: boolean,
 ) {
   return new Promise<ProbeResult>((resolve) => {
-    const req = send(target, {
+    // `rejectUnauthorized` is read by node:https only (node:http ignores it).
+    const options: import('node:https').RequestOptions = {
       method: 'GET',
       headers: { 'user-agent': 'health-probe', connection: 'close' },
       rejectUnauthorized: !insecure,
-    });
+    };
+    const req = send(target, options);
     const timer = setTimeout(() => {
       finish({ ok: false, reason: `timed out after ${timeout} ms` });
       req.destroy();
