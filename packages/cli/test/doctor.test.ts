@@ -33,7 +33,9 @@ describe('examples/*/k8s', () => {
   });
 
   it.each(manifests)('%s validates against the Kubernetes schemas', async (file) => {
-    for (const doc of parseAllDocuments(readFileSync(file, 'utf8')) as unknown as { toJS(): never }[])
+    for (const doc of parseAllDocuments(readFileSync(file, 'utf8')) as unknown as {
+      toJS(): never;
+    }[])
       expect(await schemaErrors(doc.toJS())).toBe('');
   });
 

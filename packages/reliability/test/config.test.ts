@@ -131,6 +131,20 @@ describe.each(setups)('invalid configuration through %s', (_name, setup) => {
       ['check "db".failureTtl', (v) => ({ checks: [{ name: 'db', check: ok, failureTtl: v }] })],
       ['check "db".interval', (v) => ({ checks: [{ name: 'db', check: ok, interval: v }] })],
       ['check "db".maxStale', (v) => ({ checks: [{ name: 'db', check: ok, maxStale: v }] })],
+      ['probeDeadline', (v) => ({ probeDeadline: v })],
+      [
+        'check "db".failureThreshold',
+        (v) => ({ checks: [{ name: 'db', check: ok, failureThreshold: v }] }),
+      ],
+      [
+        'check "db".successThreshold',
+        (v) => ({ checks: [{ name: 'db', check: ok, successThreshold: v }] }),
+      ],
+      ['statusCodes.readiness.DOWN', (v) => ({ statusCodes: { readiness: { DOWN: v } } })],
+      [
+        'groups.g.statusCodes.UP',
+        (v) => ({ groups: { g: { include: ['*'], statusCodes: { UP: v } } } }),
+      ],
     ];
     const badNumber = fc.oneof(
       fc.double({ max: -Number.MIN_VALUE, noNaN: true }),
@@ -157,6 +171,30 @@ describe.each(setups)('invalid configuration through %s', (_name, setup) => {
       { numRuns: runs(500) },
     );
     console.log(`[config] ${probes} bad timeout setups rejected with the option named`);
+  });
+
+  it('bad group selectors, names and paths are named', () => {
+    let probes = 0;
+    fc.assert(
+      fc.property(fc.string({ maxLength: 20 }), (selector) => {
+        fc.pre(!/^(\*|tag:[A-Za-z0-9_.:-]{1,64}|[A-Za-z0-9_.:-]{1,64})$/.test(selector));
+        probes++;
+        expectNamed(
+          () => setup({ groups: { g: { include: [selector] } } }),
+          'option "groups.g.include"',
+        );
+      }),
+      { numRuns: runs(200) },
+    );
+    expectNamed(
+      () => setup({ groups: { liveness: { include: ['*'] } } }),
+      'option "groups.liveness"',
+    );
+    expectNamed(
+      () => setup({ groups: { g: { include: ['*'], paths: ['/health/live'] } } }),
+      'option "groups.g.paths[0]"',
+    );
+    console.log(`[config] ${probes + 2} bad group setups rejected with the option named`);
   });
 
   it('duplicate check names are named', () => {
