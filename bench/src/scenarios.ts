@@ -52,6 +52,14 @@ const s = (
 export const SCENARIOS: readonly Scenario[] = [
   s('node-bare', 'node', 'bare', 'bare node:http route', [], { shutdown: true }),
   s('node-core', 'node', 'ours', '@health/core (createNodeListener)', ['@health/core']),
+  s(
+    'node-core-groups',
+    'node',
+    'ours',
+    '@health/core, 3 groups, 10 tagged checks, thresholds',
+    ['@health/core'],
+    { amplification: false, shutdown: false },
+  ),
   s('node-terminus', 'node', 'peer', '@godaddy/terminus', ['@godaddy/terminus']),
   s('express-bare', 'express', 'bare', 'bare Express route', ['express']),
   s('express-health', 'express', 'ours', '@health/express', ['express', '@health/express']),
