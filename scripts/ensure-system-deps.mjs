@@ -24,7 +24,14 @@ const APT_PACKAGES = [
   'prometheus',
   'chromium',
 ];
-const SERVICES = ['redis-server', 'postgresql', 'mariadb', 'rabbitmq-server', 'haproxy', 'prometheus'];
+const SERVICES = [
+  'redis-server',
+  'postgresql',
+  'mariadb',
+  'rabbitmq-server',
+  'haproxy',
+  'prometheus',
+];
 const APT_CMD = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${APT_PACKAGES.join(' ')}`;
 
 const SBIN = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
