@@ -146,7 +146,8 @@ describe('httpCheck', () => {
   });
 
   it('rejects a malformed URL at setup', () => {
-    expect(() => httpCheck('not a url')).toThrow(/Invalid URL/);
+    expect(() => httpCheck('not a url')).toThrow(/@health\/checks: option "url" must be/);
+    expect(() => httpCheck('ftp://example.test/')).toThrow(/option "url"/);
   });
 });
 
