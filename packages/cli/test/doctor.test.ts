@@ -21,7 +21,10 @@ const failed = (report: Awaited<ReturnType<typeof doctor>>) => [
   ...new Set(report.findings.filter((f) => !f.ok).map((f) => f.rule)),
 ];
 
-const manifests = readdirSync(examples)
+// Only example folders (examples/ also holds the shared Dockerfile) that ship manifests.
+const manifests = readdirSync(examples, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
   .filter((name) => readdirSync(join(examples, name)).includes('k8s'))
   .flatMap((name) =>
     readdirSync(join(examples, name, 'k8s')).map((file) => join(examples, name, 'k8s', file)),
