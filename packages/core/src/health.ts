@@ -18,10 +18,10 @@ import { type CheckChange, CheckRegistry, type CheckSnapshot } from './registry.
 import { type HealthResponse, NOT_FOUND, type StreamSink } from './response.js';
 import { type ExtensionRoute, type HealthRoute, type RouteInfo, Router } from './router.js';
 import type { NodeServerLike } from './server.js';
-import { resolveShutdown, Shutdown, type ShutdownHook } from './shutdown.js';
+import { resolveShutdown, type ServerCloser, Shutdown, type ShutdownHook } from './shutdown.js';
 import { type LifecycleState, PROBES, type Probe, type StateChange } from './state.js';
 
-export type { ShutdownHook } from './shutdown.js';
+export type { ServerCloser, ShutdownHook } from './shutdown.js';
 
 const BRAND = Symbol.for('@health/core.Health');
 
@@ -149,6 +149,17 @@ export interface Health {
   addRoute(route: ExtensionRoute): this;
   /** Registers a `node:http`, `node:https` or `node:http2` server to close gracefully on shutdown. */
   addServer(server: NodeServerLike): this;
+  /**
+   * Registers a server that is not `node:http` (a gRPC server) to close on shutdown like one:
+   * after the drain delay, `close()` (in-flight calls finish); `forceClose()` when
+   * `serverCloseTimeout` runs out (the exit code is then 1, as for a forced HTTP server).
+   * The same name again replaces the earlier closer.
+   * @example health.addCloser('grpc', {
+   *   close: () => new Promise((done) => server.tryShutdown(() => done())),
+   *   forceClose: () => server.forceShutdown(),
+   * });
+   */
+  addCloser(name: string, closer: ServerCloser): this;
   /** Registers a hook that runs after servers closed (close pools, flush queues), in registration order. */
   onShutdown(name: string, hook: ShutdownHook): this;
   /** True from the moment shutdown starts. */
@@ -391,6 +402,11 @@ class HealthInstance implements Health {
 
   addServer(server: NodeServerLike): this {
     this.stopper.addServer(server);
+    return this;
+  }
+
+  addCloser(name: string, closer: ServerCloser): this {
+    this.stopper.addCloser(name, closer);
     return this;
   }
 

@@ -25,6 +25,7 @@ export {
   type HealthSnapshot,
   isHealth,
   resolveHealth,
+  type ServerCloser,
   type ShutdownHook,
 } from './health.js';
 export type { HealthLogger } from './logger.js';

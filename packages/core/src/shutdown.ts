@@ -23,6 +23,19 @@ import {
 } from './server.js';
 import type { StateChange } from './state.js';
 
+/**
+ * A server that is not `node:http` (a gRPC server, a raw socket server) closed by shutdown next to
+ * the HTTP servers: after the drain delay, within `serverCloseTimeout`.
+ */
+export interface ServerCloser {
+  /** Stop accepting and let in-flight calls finish (e.g. grpc-js `tryShutdown`); settle when done. */
+  close(): void | Promise<void>;
+  /** `serverCloseTimeout` ran out, or `close` failed: end what is left (e.g. `forceShutdown`). */
+  forceClose(): void;
+  /** `false` when it no longer serves: like a closed HTTP server, it does not hold the drain delay. */
+  readonly listening?: boolean;
+}
+
 /** A shutdown hook: close a pool, flush a queue. Receives a signal aborted when the hook bound runs out. */
 export type ShutdownHook = (context: { signal: AbortSignal }) => void | Promise<void>;
 
@@ -57,6 +70,8 @@ export class Shutdown {
   /** When each server's responses started to ask clients to close (see `closeServer`). */
   private readonly askedSince = new Map<NodeServerLike, number>();
   private readonly hooks: { name: string; hook: ShutdownHook }[] = [];
+  /** Non-HTTP servers (see {@link ServerCloser}), by name. */
+  private readonly closers = new Map<string, ServerCloser>();
   /** Open streaming responses (SSE): ended before servers close, or they never would. */
   readonly streams = new Set<() => void>();
   readonly cleanups: (() => void)[] = [];
@@ -108,6 +123,12 @@ export class Shutdown {
       this.cleanups.push(askClientsToClose(server, tracker.sockets));
       this.askedSince.set(server, Date.now());
     }
+  }
+
+  addCloser(name: string, closer: ServerCloser): void {
+    if (!closer || typeof closer.close !== 'function' || typeof closer.forceClose !== 'function')
+      throw optionError('@health/core', `addCloser("${name}")`, 'needs { close(), forceClose() }');
+    this.closers.set(name, closer);
   }
 
   addHook(name: string, hook: ShutdownHook): void {
@@ -174,23 +195,29 @@ export class Shutdown {
       lifecycle.transition('STOPPING', reason);
     // Draining helps only while a registered server still answers probes. When the app already
     // closed them all (e.g. `fastify.close()` or Nest's `app.close()` came first), skip the wait.
-    const servers = [...this.servers.keys()];
+    const servers: { readonly listening?: boolean }[] = [
+      ...this.servers.keys(),
+      ...this.closers.values(),
+    ];
     const drain =
       servers.length > 0 && servers.every((s) => s.listening === false) ? 0 : drainDelay;
     this.logger.info(`shutdown: STOPPING (${reason}); draining for ${drain} ms`);
     if (drain > 0) await new Promise((resolve) => setTimeout(resolve, drain));
     for (const end of [...this.streams]) end();
     this.logger.info(
-      `shutdown: drain done at ${elapsed()} ms; closing ${this.servers.size} server(s)`,
+      `shutdown: drain done at ${elapsed()} ms; closing ${this.servers.size + this.closers.size} server(s)`,
     );
-    const closed = await Promise.all(
-      [...this.servers].map(([server, sockets]) =>
+    const closed = await Promise.all([
+      ...[...this.servers].map(([server, sockets]) =>
         closeServer(server, serverCloseTimeout, {
           sockets,
           askedSince: this.askedSince.get(server),
         }),
       ),
-    );
+      ...[...this.closers].map(([name, closer]) =>
+        this.closeOther(name, closer, serverCloseTimeout),
+      ),
+    ]);
     const graceful = closed.every(Boolean);
     if (!graceful)
       this.logger.warn(
@@ -214,6 +241,41 @@ export class Shutdown {
       else void Promise.all(this.holds).then(() => exit(code));
     }
     return code;
+  }
+
+  /** `true` when `closer.close()` settled within `bound`; otherwise `forceClose()` and `false`. */
+  private closeOther(name: string, closer: ServerCloser, bound: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const force = (why: string) => {
+        clearTimeout(timer);
+        this.logger.warn(`shutdown: server "${name}" ${why}; closing it forcibly`);
+        try {
+          closer.forceClose();
+        } catch (error) {
+          this.logger.error(
+            `shutdown: server "${name}" forceClose failed: ${redact(error instanceof Error ? error.message : String(error))}`,
+          );
+        }
+        resolve(false);
+      };
+      const timer = setTimeout(() => force(`did not close within ${bound} ms`), bound);
+      let closing: Promise<void>;
+      try {
+        closing = Promise.resolve(closer.close());
+      } catch (error) {
+        closing = Promise.reject(error);
+      }
+      closing.then(
+        () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+        (error: unknown) =>
+          force(
+            `failed to close: ${redact(error instanceof Error ? error.message : String(error))}`,
+          ),
+      );
+    });
   }
 
   private async runHooks(bound: number): Promise<boolean> {
