@@ -1,0 +1,3 @@
+import { defineHealthTsup } from '../../tsup.config.base.js';
+
+export default defineHealthTsup({ index: 'src/index.ts' });
