@@ -137,6 +137,32 @@ export function checkContainer(
     }
   }
 
+  // 3b. the same for a grpc: liveness probe (@health/grpc: service "" is readiness, a probe or
+  // group name is that probe or group).
+  const service = (p: Any): string | undefined =>
+    p?.grpc ? (typeof p.grpc.service === 'string' ? p.grpc.service : '') : undefined;
+  if (live && service(live) !== undefined) {
+    const probe = service(live) || 'readiness';
+    if (ready && service(ready) !== undefined && (service(ready) || 'readiness') === probe)
+      add(
+        'liveness-readiness',
+        false,
+        `liveness and readiness both probe gRPC service "${service(live)}": a dependency outage restarts every pod`,
+        'set livenessProbe.grpc.service: liveness',
+      );
+    else {
+      const bad = runsDependencies(d, ctx, probe);
+      add(
+        'liveness-dependency',
+        !bad,
+        bad
+          ? `liveness probes gRPC service "${probe}", which runs dependency checks: a database blip restarts every pod`
+          : `liveness probes gRPC service "${probe}", no dependency checks`,
+        'set livenessProbe.grpc.service: liveness and keep dependencies on readiness',
+      );
+    }
+  }
+
   // 4. the kubelet waits longer than the probe can take to answer.
   for (const [kind, p] of Object.entries(probes) as [Kind, Any][]) {
     if (!p?.httpGet && !p?.grpc && !p?.exec) continue;
