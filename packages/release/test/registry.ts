@@ -22,6 +22,17 @@ export interface ExecOptions {
   timeout?: number;
 }
 
+/**
+ * The parent environment without npm's `npm_config_*` settings: run under `npx pnpm test` or
+ * `npm run`, npm exports e.g. `npm_config_userconfig=~/.npmrc` and `npm_config_registry`, which
+ * beat the test's own `NPM_CONFIG_USERCONFIG` (the publish then has no token: 401).
+ */
+function parentEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^npm_config_/i.test(key)),
+  );
+}
+
 /** Runs a command; rejects with its stdout+stderr on failure or timeout. */
 export function exec(cmd: string, args: string[], opts: ExecOptions): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -30,7 +41,7 @@ export function exec(cmd: string, args: string[], opts: ExecOptions): Promise<st
       args,
       {
         cwd: opts.cwd,
-        env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...opts.env },
+        env: { ...parentEnv(), FORCE_COLOR: '0', NO_COLOR: '1', ...opts.env },
         timeout: opts.timeout ?? 180_000,
         maxBuffer: 64 * 1024 * 1024,
       },

@@ -79,6 +79,16 @@ interface Restart {
   backInMs: number;
 }
 
+/** Polls a readiness URL until it answers 200 or the deadline passes; returns the last status. */
+async function readyWithin(url: string, ms: number): Promise<number> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const { status } = await get(url);
+    if (status === 200 || Date.now() > deadline) return status;
+    await sleep(100);
+  }
+}
+
 async function rollingRestart(service: Service) {
   const [frontendPort = 0, ...ports] = await freePorts(4);
   const env = {
@@ -96,7 +106,8 @@ async function rollingRestart(service: Service) {
     for (const child of instances) child.kill('SIGKILL');
   });
   for (const child of instances) {
-    expect((await get(`${child.url}/health/ready`)).status).toBe(200);
+    // The examples listen first and answer 503 while STARTING: wait for readiness, bounded.
+    expect(await readyWithin(`${child.url}/health/ready`, 60_000)).toBe(200);
     expect((await get(`${child.url}${service.path}`)).status).toBe(200);
   }
   const proxy: Haproxy = await startHaproxy({
