@@ -2,7 +2,7 @@
 /**
  * Makes sure the Debian binaries our integration tests and benchmarks spawn are installed:
  * redis-server, PostgreSQL (initdb/pg_ctl), MariaDB (mariadbd/mariadb-install-db),
- * rabbitmq-server, haproxy, wrk, prometheus, chromium, and openssl (throwaway TLS certificates for the HTTPS tests). Tests start their OWN instances on random ports, so this
+ * rabbitmq-server, haproxy, wrk, prometheus, chromium, python3-grpcio (an independent gRPC client), and openssl (throwaway TLS certificates for the HTTPS tests). Tests start their OWN instances on random ports, so this
  * script never starts a server; after an apt install it stops whatever the Debian postinst
  * would auto-start (policy-rc.d), and stops any that started anyway, to keep default ports free.
  *
@@ -23,6 +23,8 @@ const APT_PACKAGES = [
   // @health/metrics scrapes with a real Prometheus; @health/dashboard drives headless Chromium.
   'prometheus',
   'chromium',
+  // @health/grpc's independent client: Python grpcio (gRPC C-core).
+  'python3-grpcio',
 ];
 const SERVICES = [
   'redis-server',
@@ -60,6 +62,7 @@ function missingBinaries() {
     openssl: () => onPath('openssl'),
     prometheus: () => onPath('prometheus'),
     chromium: () => onPath('chromium'),
+    'python3-grpcio': () => existsSync('/usr/lib/python3/dist-packages/grpc/__init__.py'),
   };
   return Object.entries(checks)
     .filter(([, present]) => !present())

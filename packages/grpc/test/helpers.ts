@@ -30,7 +30,7 @@ export interface Watch {
   /** The call's final status once it ended. */
   readonly ended: Promise<grpc.StatusObject>;
   next(
-    predicate: (status: Status) => boolean,
+    predicate: (status: Status, index: number) => boolean,
     timeout?: number,
   ): Promise<{ status: Status; at: number }>;
   cancel(): void;
@@ -80,7 +80,7 @@ export function healthClient(address: string): HealthClient {
             const check = () => {
               for (; seen < messages.length; seen++) {
                 const m = messages[seen] as { status: Status; at: number };
-                if (predicate(m.status)) {
+                if (predicate(m.status, seen)) {
                   clearTimeout(timer);
                   waiters.delete(check);
                   resolve(m);

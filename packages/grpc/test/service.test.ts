@@ -76,12 +76,12 @@ describe('@health/grpc with a grpc-js client', () => {
     expect(await client.check('startup')).toBe('SERVING');
 
     db.state.ok = false;
-    const down = await overall.next((s) => s === 'NOT_SERVING' && overall.messages.length > 2);
+    const down = await overall.next((s, i) => s === 'NOT_SERVING' && i === 2);
     latencies.push(down.at - (changes.at(-1) ?? 0));
     expect(await client.check('')).toBe('NOT_SERVING');
     expect(await client.check('liveness')).toBe('SERVING');
     db.state.ok = true;
-    const back = await overall.next((s) => s === 'SERVING' && overall.messages.length > 3);
+    const back = await overall.next((s, i) => s === 'SERVING' && i === 3);
     latencies.push(back.at - (changes.at(-1) ?? 0));
 
     expect(await client.list()).toEqual({
@@ -95,7 +95,7 @@ describe('@health/grpc with a grpc-js client', () => {
     // Shutdown: readiness NOT_SERVING at once, liveness stays SERVING; after the drain the
     // streams end with OK and the server closes; exit code 0.
     const exit = health.shutdown('test');
-    const stopping = await overall.next((s) => s === 'NOT_SERVING' && overall.messages.length > 4);
+    const stopping = await overall.next((s, i) => s === 'NOT_SERVING' && i === 4);
     latencies.push(stopping.at - (changes.at(-1) ?? 0));
     expect(health.state).toBe('STOPPING');
     expect(await client.check('')).toBe('NOT_SERVING');
