@@ -1,5 +1,6 @@
 /**
- * Runtime matrix: core's and the Express, Fastify and Koa adapters' unit + conformance suites on Node 22 and 24
+ * Runtime matrix: core's, the Express, Fastify, Koa and NestJS adapters' and the checks' unit +
+ * conformance suites on Node 22 and 24
  * (Node 20 runs everything in the main `pnpm test`). Node binaries come from npm's `node`
  * package, cached in ~/.cache/health-node. Both majors run at once (2-core CI box), bounded.
  */
@@ -7,10 +8,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exec, nodeBinary, repoRoot } from './registry.js';
 
-const SUITES = ['packages/core', 'packages/express', 'packages/fastify', 'packages/koa'];
+const SUITES = [
+  'packages/core/',
+  'packages/express/',
+  'packages/fastify/',
+  'packages/koa/',
+  'packages/nestjs/', // the `nestjs` project (SWC, decorator metadata)
+];
 
 describe('runtime matrix', () => {
-  it('core, express, fastify and koa suites pass on Node 22 and Node 24', async () => {
+  it('core, express, fastify, koa and nestjs suites pass on Node 22 and Node 24', async () => {
     const runs = await Promise.all(
       [22, 24].map(async (major) => {
         const node = await nodeBinary(major);
@@ -21,6 +28,8 @@ describe('runtime matrix', () => {
             'run',
             '--project',
             'unit',
+            '--project',
+            'nestjs',
             ...SUITES,
           ],
           {
@@ -31,7 +40,9 @@ describe('runtime matrix', () => {
         return { major, out };
       }),
     );
-    for (const { major, out } of runs)
+    for (const { major, out } of runs) {
       expect(out, `Node ${major}`).toMatch(/Tests\s+\S*\d+ passed/);
+      for (const suite of SUITES) expect(out, `Node ${major} ran ${suite}`).toContain(suite);
+    }
   }, 300_000);
 });
