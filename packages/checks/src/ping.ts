@@ -9,12 +9,6 @@ import { type DependencyCheckOptions, defineCheck, measure, optionError } from '
 export interface PingCheckOptions extends DependencyCheckOptions {
   /** Unique check name, `[A-Za-z0-9_.:-]`, 1–64 chars. Required: there is no kind to default to. */
   name: string;
-  /**
-   * The check tests a downstream dependency (refused on liveness by core). Set `false` for an
-   * in-process check.
-   * @default true
-   */
-  dependency?: boolean;
 }
 
 /**
@@ -39,7 +33,7 @@ export function pingCheck(
   if (typeof name !== 'string' || name === '') {
     throw optionError('name', 'is required: pingCheck(fn, { name })');
   }
-  return defineCheck({ name, dependency: options.dependency ?? true }, options, (context) =>
+  return defineCheck({ name, dependency: true }, options, (context) =>
     measure(
       `${name} failed`,
       context,

@@ -10,21 +10,17 @@ import {
   type CheckDetails,
   type CheckOutcome,
   type CheckReturn,
+  optionError as coreOptionError,
   down,
   type HealthError,
   isCheckOutcome,
+  redact,
   up,
 } from '@health/core';
 
-/**
- * A coded setup error in core's shape (`HealthError`, `HEALTH_INVALID_OPTION`). Local because
- * core does not export its `optionError`; same name, code and message format.
- */
+/** Core's coded setup error (`HEALTH_INVALID_OPTION`), scoped to this package. */
 export function optionError(option: string, problem: string): HealthError {
-  const error = new Error(`@health/checks: option "${option}" ${problem}`) as HealthError;
-  error.name = 'HealthError';
-  error.code = 'HEALTH_INVALID_OPTION';
-  return error;
+  return coreOptionError('@health/checks', option, problem);
 }
 
 /** Throws a coded setup error unless `value` is undefined or a finite number in [min, max]. */
@@ -44,6 +40,13 @@ export interface CheckOptions
   extends Partial<Omit<CheckDefinition, 'check' | 'dependency' | 'name'>> {
   /** Unique check name, `[A-Za-z0-9_.:-]`, 1–64 chars. @default the check's kind, e.g. `'postgres'` */
   name?: string;
+  /**
+   * The check tests a downstream dependency, so core refuses it on liveness (unless
+   * `allowOnLiveness`). Set it to say otherwise, e.g. `false` for a sidecar on localhost.
+   * @default true for checks of something outside the process (postgres, redis, mysql, rabbitmq,
+   * http, tcp, dns, ping), false for in-process ones (heap, rss, disk, event loop)
+   */
+  dependency?: boolean;
   /**
    * Static values added to the check's details (shown only where details are allowed).
    * @example { kind: 'replica', region: 'eu-west-1' }
@@ -68,6 +71,7 @@ export const DEFAULT_TIMEOUT: number = CHECK_DEFAULTS.timeout;
 // core check option a compile error here until it is listed.
 const CORE_KEYS = Object.keys({
   name: true,
+  dependency: true,
   probes: true,
   critical: true,
   timeout: true,
@@ -80,10 +84,7 @@ const CORE_KEYS = Object.keys({
   failureThreshold: true,
   successThreshold: true,
   dispose: true,
-} satisfies Record<
-  keyof Omit<CheckDefinition, 'check' | 'dependency'>,
-  true
->) as (keyof CheckOptions)[];
+} satisfies Record<keyof Omit<CheckDefinition, 'check'>, true>) as (keyof CheckOptions)[];
 
 /** Builds the core definition from the caller's options (own options are left out). */
 export function defineCheck(
@@ -234,61 +235,11 @@ export function safeMessage(error: unknown, secrets: readonly unknown[] = []): s
   return scrub(rawMessage(error), secrets).slice(0, 300);
 }
 
-const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'`<>]+/gi;
-const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b/g;
-const IPV6 = /(?<![0-9a-z:])\[?(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:%\w+)?\]?(?::\d{1,5})?/gi;
-const CREDENTIALS_AT = /[^\s"'`:@/()]+:[^\s"'`@/()]+@[a-z0-9._-]+/gi;
-const HOST_PORT = /\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*:\d{2,5}\b/gi;
-const KEY_VALUE =
-  /\b(password|passwd|pwd|pass|secret|token|api[_-]?key|authorization|user(?:name)?|host(?:name)?)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&)]+)/gi;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Replaces secrets and addresses in `text` with `***`. */
-export function scrub(text: string, secrets: readonly unknown[] = []): string {
-  let out = text;
-  const values = [...new Set(expandSecrets(secrets))].sort((a, b) => b.length - a.length);
-  for (const value of values) {
-    const pattern =
-      value.length >= 6
-        ? new RegExp(escapeRegExp(value), 'g')
-        : new RegExp(`(?<![A-Za-z0-9_])${escapeRegExp(value)}(?![A-Za-z0-9_])`, 'g');
-    out = out.replace(pattern, '***');
-  }
-  return out
-    .replace(URL_PATTERN, (url) => `${url.slice(0, url.indexOf('://') + 3)}***`)
-    .replace(CREDENTIALS_AT, '***')
-    .replace(IPV6, (match) => {
-      const address = match.replace(/^\[|\](?::\d+)?$/g, '');
-      const colons = address.split(':').length - 1;
-      return /[0-9a-f]/i.test(address) && (address.includes('::') || colons >= 7) ? '***' : match;
-    })
-    .replace(IPV4, '***')
-    .replace(HOST_PORT, (match) => (/[a-z]/i.test(match.split(':')[0] ?? '') ? '***' : match))
-    .replace(KEY_VALUE, '$1$2***');
-}
-
-/** Strings worth scrubbing: each secret, and the user/password/host inside URL-shaped ones. */
-function expandSecrets(secrets: readonly unknown[]): string[] {
-  const out: string[] = [];
-  for (const secret of secrets) {
-    if (typeof secret !== 'string' || secret.length === 0) continue;
-    out.push(secret);
-    if (secret.includes('://')) {
-      try {
-        const url = new URL(secret);
-        for (const part of [url.username, url.password, url.hostname]) {
-          if (part) out.push(decodeURIComponent(part));
-        }
-      } catch {
-        // not a URL after all
-      }
-    }
-  }
-  return out.filter((s) => s.length >= 2);
-}
+/**
+ * Replaces secrets and addresses in `text` with `***`: core's `redact`, the one scrubbing every
+ * message goes through (kept under this name for existing callers).
+ */
+export const scrub: (text: string, secrets?: readonly unknown[]) => string = redact;
 
 const SECRET_KEYS = [
   'host',

@@ -41,6 +41,37 @@ describe('check definitions', () => {
     });
   });
 
+  it('take `dependency` from the options, with the right default per check', () => {
+    expect(heapCheck({ dependency: true })).toMatchObject({ dependency: true });
+    expect(rssCheck()).toMatchObject({ dependency: false });
+    expect(diskSpaceCheck('/')).toMatchObject({ dependency: false });
+    const loop = eventLoopDelayCheck();
+    expect(loop).toMatchObject({ dependency: false });
+    loop.dispose?.();
+    expect(postgresCheck(fakePool, { dependency: false })).toMatchObject({ dependency: false });
+    expect(pingCheck(() => 1, { name: 'local', dependency: false })).toMatchObject({
+      dependency: false,
+    });
+    // A sidecar on localhost, declared as no dependency, may run on liveness; a dependency may not.
+    const health = createHealth({ logger: false });
+    expect(() =>
+      health.addCheck(
+        httpCheck('http://127.0.0.1:1/', {
+          name: 'sidecar',
+          probes: ['liveness'],
+          dependency: false,
+        }),
+      ),
+    ).not.toThrow();
+    try {
+      health.addCheck(httpCheck('http://127.0.0.1:1/', { probes: ['liveness'] }));
+      expect.unreachable('a dependency on liveness must be refused');
+    } catch (error) {
+      expect((error as { code?: string }).code).toBe('HEALTH_DEPENDENCY_ON_LIVENESS');
+    }
+    health.close();
+  });
+
   it('pass core options through and leave their own options out', () => {
     const check = postgresCheck(fakePool, {
       name: 'orders-db',

@@ -246,7 +246,8 @@ export function normalizeCheck(definition: CheckDefinition, where = 'check'): No
     ttl,
     failureTtl: definition.failureTtl ?? ttl,
     interval,
-    maxStale: definition.maxStale ?? 3 * Math.max(interval ?? ttl, 1000) + timeout,
+    // Read only with `interval` (the engine serves on-demand results within ttl/failureTtl).
+    maxStale: definition.maxStale ?? 3 * Math.max(interval ?? 0, 1000) + timeout,
     dependency,
     tags: [...new Set(tags)],
     failureThreshold: definition.failureThreshold ?? 1,

@@ -14,7 +14,7 @@ export { CHECK_DEFAULTS } from './checks.js';
 export type { CheckDescription, HealthDescription } from './describe.js';
 export type { CheckResult } from './engine.js';
 export type { HealthError, HealthErrorCode } from './errors.js';
-export { isHealthError } from './errors.js';
+export { isHealthError, optionError } from './errors.js';
 export type { EvaluationTarget, HealthOutcome, ProbeEvaluation } from './evaluate.js';
 export type { GroupOptions, StatusCodes } from './groups.js';
 export { DEFAULT_STATUS_CODES } from './groups.js';

@@ -90,7 +90,7 @@ describe('check outcomes', () => {
       },
     });
     const [result] = (await health.evaluate('readiness')).results;
-    expect(result?.message).toBe('connect to postgres://***@db:5432 failed; password=***');
+    expect(result?.message).toBe('connect to postgres://*** failed; password=***');
   });
 });
 
