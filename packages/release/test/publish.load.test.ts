@@ -200,6 +200,77 @@ describe('release to a real registry', () => {
     await runReadmes(dir);
   }, 240_000);
 
+  // The Nest README's claim, tried as a CommonJS consumer would: `@nestjs/common` 12 is ESM-only.
+  it('a CommonJS project type-checks @health/nestjs: node16 on Nest 11, nodenext on Nest 12, node16 on Nest 12 is TS1479', async () => {
+    const typescript = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8'))
+      .devDependencies.typescript as string;
+    const project = async (nest: string) => {
+      const dir = join(scratch, `tsc-nest${nest}`);
+      await mkdir(dir, { recursive: true });
+      const deps = {
+        '@health/core': version,
+        '@health/nestjs': version,
+        '@nestjs/common': `^${nest}.0.0`,
+        '@nestjs/core': `^${nest}.0.0`,
+        'reflect-metadata': '^0.2.2',
+        rxjs: '^7.8.2',
+        typescript,
+        '@types/node': '^20',
+      };
+      // No "type": "module": a CommonJS project, as most Nest services still are.
+      await writeFile(
+        join(dir, 'package.json'),
+        JSON.stringify({ name: `tsc-nest${nest}`, private: true, dependencies: deps }),
+      );
+      await writeFile(
+        join(dir, 'app.module.ts'),
+        [
+          "import { Module } from '@nestjs/common';",
+          "import { HealthModule } from '@health/nestjs';",
+          '',
+          "@Module({ imports: [HealthModule.forRoot({ checks: [{ name: 'db', check: () => true }] })] })",
+          'export class AppModule {}',
+          '',
+        ].join('\n'),
+      );
+      await exec('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+        cwd: dir,
+        env,
+      });
+      return dir;
+    };
+    const tsc = async (dir: string, module: 'node16' | 'nodenext') => {
+      const options = {
+        module,
+        moduleResolution: module,
+        target: 'es2022',
+        strict: true,
+        skipLibCheck: false,
+        experimentalDecorators: true,
+        emitDecoratorMetadata: true,
+        noEmit: true,
+        types: ['node'],
+      };
+      await writeFile(
+        join(dir, `tsconfig.${module}.json`),
+        JSON.stringify({ compilerOptions: options, files: ['app.module.ts'] }),
+      );
+      const bin = join(dir, 'node_modules', 'typescript', 'bin', 'tsc');
+      return exec(process.execPath, [bin, '-p', `tsconfig.${module}.json`, '--pretty', 'false'], {
+        cwd: dir,
+      }).then(
+        () => 'ok',
+        (err: Error) => err.message,
+      );
+    };
+    const [nest11, nest12] = await Promise.all([project('11'), project('12')]);
+    expect(await tsc(nest11, 'node16'), 'Nest 11, node16').toBe('ok');
+    expect(await tsc(nest12, 'nodenext'), 'Nest 12, nodenext').toBe('ok');
+    expect(await tsc(nest12, 'node16'), 'Nest 12, node16 (the README says TS1479)').toContain(
+      'TS1479',
+    );
+  }, 240_000);
+
   it('a second changeset version bump publishes the next version, and the consumer upgrades', async () => {
     // A scratch copy of the workspace (manifests, READMEs, dist): the repo's .changeset stays untouched.
     const copy = join(scratch, 'workspace');
