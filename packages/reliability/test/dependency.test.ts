@@ -1,6 +1,6 @@
 /**
  * A dependency that goes away and comes back: a real PostgreSQL (Debian's, via
- * @health/test-services) is stopped and started, then frozen (SIGSTOP) and thawed, under a
+ * @health/test-services) is stopped and started, then frozen (its proxy stops forwarding: accepts, never answers) and thawed, under a
  * service polling its probes. Readiness goes 503 and back to 200; liveness stays 200 throughout
  * (a database outage must never restart the pod); every probe answers in bounded time.
  */

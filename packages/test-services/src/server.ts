@@ -10,6 +10,9 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { FaultProxy, HOST } from './black-hole.js';
+
+export { HOST };
 
 /** Lifecycle of a started server. */
 export type ServiceState = 'running' | 'paused' | 'stopped' | 'killed';
@@ -20,7 +23,7 @@ export interface ServiceHandle {
   readonly name: string;
   /** Always `127.0.0.1`. */
   readonly host: string;
-  /** The TCP port clients connect to (kept across `stop()`/`start()`). */
+  /** The TCP port clients connect to (a proxy in front of the server; kept across `stop()`/`start()`). */
   readonly port: number;
   /** A client URL with credentials, e.g. `postgres://user:pw@127.0.0.1:port/db`. */
   readonly url: string;
@@ -34,11 +37,11 @@ export interface ServiceHandle {
   /** Stops the server gracefully (clients see their connections close); data is kept. */
   stop(): Promise<void>;
   /**
-   * SIGSTOP to the server and every descendant: the kernel still accepts connections, the server
-   * never answers. Resolves once every thread is stopped.
+   * Freezes the server as seen by clients: connections (new and already open) are accepted and
+   * never answered, until `resume()`. Done by the TCP proxy in front of it (no signals, portable).
    */
   pause(): Promise<void>;
-  /** SIGCONT after `pause()`; resolves once the server runs again. */
+  /** Forwards again after `pause()`: held requests get their answers. */
   resume(): Promise<void>;
   /** SIGKILL and remove the data directory. Idempotent; also happens on process exit. */
   kill(): Promise<void>;
@@ -46,7 +49,6 @@ export interface ServiceHandle {
   logs(): string;
 }
 
-export const HOST = '127.0.0.1';
 const SCOPE = '@health/test-services';
 const APT_HINT = 'or run `node scripts/ensure-system-deps.mjs` as root';
 
@@ -195,8 +197,9 @@ export class ManagedServer {
   private exited: Promise<void> | undefined;
   private output = '';
   private current: ServiceState = 'stopped';
-
+  /** The server's own port (launch and probe use it); clients use the proxy's. */
   private currentPort: number;
+  private readonly proxy = new FaultProxy(() => this.currentPort);
 
   constructor(private readonly options: ManagedServerOptions) {
     this.currentPort = options.port;
@@ -223,8 +226,9 @@ export class ManagedServer {
   get name(): string {
     return this.options.name;
   }
+  /** The port clients connect to: the proxy's (bound by the first start). */
   get port(): number {
-    return this.currentPort;
+    return this.proxy.port;
   }
   get dataDir(): string {
     return this.options.dataDir;
@@ -246,7 +250,7 @@ export class ManagedServer {
     if (this.current === 'paused') await this.resume();
     if (this.current === 'running') return;
     hookExit();
-    const spec = this.options.launch(this.port);
+    const spec = this.options.launch(this.currentPort);
     const child = spawn(spec.command, spec.args, {
       cwd: spec.cwd ?? this.dataDir,
       env: spec.env ?? process.env,
@@ -286,7 +290,8 @@ export class ManagedServer {
     while (Date.now() < deadline) {
       if (!this.child) break;
       try {
-        await this.options.probe(this.port);
+        await this.options.probe(this.currentPort);
+        await this.proxy.open();
         return;
       } catch (error) {
         lastError = error;
@@ -301,7 +306,7 @@ export class ManagedServer {
     await exited;
     this.current = 'stopped';
     throw new Error(
-      `${SCOPE}: ${this.name} on ${HOST}:${this.port} ${why}\n--- server output ---\n${this.logs()}`,
+      `${SCOPE}: ${this.name} on ${HOST}:${this.currentPort} ${why}\n--- server output ---\n${this.logs()}`,
     );
   }
 
@@ -310,6 +315,8 @@ export class ManagedServer {
     const child = this.child;
     if (!child || this.current === 'killed') return;
     if (this.current === 'paused') await this.resume();
+    // Stop accepting first (new clients: "connection refused"); open ones close with the server.
+    const closed = this.proxy.close(false);
     this.signal(this.options.stopSignal ?? 'SIGTERM', child.pid);
     const exited = this.exited;
     const forced = sleep(15_000, 'timeout', { ref: false });
@@ -317,34 +324,32 @@ export class ManagedServer {
       this.signal('SIGKILL', child.pid);
       await exited;
     }
-    // Children of the group (backends, helpers) may outlive the leader by a moment.
+    // Children of the group (helpers) may outlive the leader by a moment.
     this.signal('SIGKILL', child.pid);
+    await Promise.all([closed, this.proxy.close()]);
     this.current = 'stopped';
   }
 
-  /** SIGSTOP the whole tree; resolves once every thread of every process is stopped. */
+  /** The proxy stops forwarding: the server accepts (through it) and never answers. */
   async pause(): Promise<void> {
-    const pid = this.child?.pid;
-    if (this.current !== 'running' || pid === undefined) {
+    if (this.current !== 'running') {
       throw new Error(`${SCOPE}: cannot pause ${this.name}: it is ${this.current}`);
     }
-    this.signal('SIGSTOP', pid);
+    this.proxy.hold();
     this.current = 'paused';
-    await waitForTree(pid, (state) => state === 'T' || state === 't', `${this.name} to stop`);
   }
 
-  /** SIGCONT after `pause()`; resolves once no thread is stopped any more. */
+  /** The proxy forwards again after `pause()`. */
   async resume(): Promise<void> {
-    const pid = this.child?.pid;
-    if (this.current !== 'paused' || pid === undefined) return;
-    this.signal('SIGCONT', pid);
+    if (this.current !== 'paused') return;
+    this.proxy.release();
     this.current = 'running';
-    await waitForTree(pid, (state) => state !== 'T' && state !== 't', `${this.name} to continue`);
   }
 
   async kill(): Promise<void> {
     const exited = this.exited;
     this.killSync();
+    await this.proxy.close();
     if (exited) await exited;
   }
 
@@ -353,6 +358,7 @@ export class ManagedServer {
     if (this.current === 'killed') return;
     const pid = this.child?.pid;
     this.signal('SIGKILL', pid);
+    void this.proxy.close();
     this.current = 'killed';
     live.delete(this);
     try {
@@ -362,99 +368,17 @@ export class ManagedServer {
     }
   }
 
-  /**
-   * Signals the process group and every descendant: PostgreSQL backends call setsid(), so the
-   * group alone would leave existing connections answering while "paused".
-   */
+  /** Signals the server's process group (it was spawned detached: its own group) and the server. */
   private signal(signal: NodeJS.Signals, pid: number | undefined): void {
     if (pid === undefined) return;
-    const tree = [pid, ...descendants(pid)];
-    // Stop the parent first (so it forks no more), continue it last.
-    const ordered = signal === 'SIGCONT' ? tree.reverse() : tree;
-    for (const target of ordered) {
-      for (const id of target === pid ? [-pid, pid] : [target]) {
-        try {
-          process.kill(id, signal);
-        } catch {
-          // already gone
-        }
-      }
-    }
-  }
-}
-
-/** The state letter of every thread of `pid` and its descendants (from /proc). */
-function threadStates(pid: number): string[] {
-  const states: string[] = [];
-  for (const process of [pid, ...descendants(pid)]) {
-    let tasks: string[];
-    try {
-      tasks = readdirSync(`/proc/${process}/task`);
-    } catch {
-      continue; // exited
-    }
-    for (const task of tasks) {
+    for (const id of [-pid, pid]) {
       try {
-        const stat = readFileSync(`/proc/${process}/task/${task}/stat`, 'utf8');
-        states.push(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+        process.kill(id, signal);
       } catch {
-        // exited meanwhile
+        // already gone
       }
     }
   }
-  return states;
-}
-
-/** Waits (up to 5 s) until every thread in the tree satisfies `ok` (zombies and the dead excepted). */
-async function waitForTree(
-  pid: number,
-  ok: (state: string) => boolean,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const pending = threadStates(pid).filter((s) => s !== 'Z' && s !== 'X' && !ok(s));
-    if (pending.length === 0) return;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `${SCOPE}: timed out waiting for ${what} (thread states: ${pending.join('')})`,
-      );
-    }
-    await sleep(2);
-  }
-}
-
-/** Every descendant of `root`, from /proc (Linux). */
-function descendants(root: number): number[] {
-  const children = new Map<number, number[]>();
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return [];
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // pid (comm) state ppid ...: comm may contain spaces and parentheses.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(entry));
-      children.set(ppid, list);
-    } catch {
-      // exited meanwhile
-    }
-  }
-  const out: number[] = [];
-  const queue = [root];
-  while (queue.length > 0) {
-    for (const child of children.get(queue.shift() as number) ?? []) {
-      out.push(child);
-      queue.push(child);
-    }
-  }
-  return out;
 }
 
 /** Connects to 127.0.0.1:`port`, writes `send`, resolves with what came back once `until` says so. */

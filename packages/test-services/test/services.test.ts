@@ -93,17 +93,19 @@ describe('@health/test-services', () => {
         await client.end();
       }
     };
-    // Pausing stops the backends too: an already-open connection gets no answer either.
+    // Pausing holds already-open connections too; on resume the held query gets its answer.
     const held = new pg.Client(postgres.connection);
     held.on('error', () => {});
     await held.connect();
     await postgres.pause();
+    const pending = held.query('SELECT 1 AS one').then(() => 'answered');
     const answered = await Promise.race([
-      held.query('SELECT 1').then(() => 'answered'),
+      pending,
       new Promise((resolve) => setTimeout(resolve, 400, 'silent')),
     ]);
     await postgres.resume();
     expect(answered).toBe('silent');
+    expect(await pending).toBe('answered');
     await held.end();
     await lifecycle(postgres, Buffer.from([0, 0, 0, 8, 4, 0xd2, 0x16, 0x2f]), query);
   });
