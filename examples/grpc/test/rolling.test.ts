@@ -3,62 +3,15 @@
 // round-robin to the instances whose Watch says SERVING. Each instance in turn gets SIGTERM
 // (readiness NOT_SERVING → the balancer stops routing → drain → exit 0) and is replaced on the
 // same port, under a bounded load of SayHello calls: 0 failed calls.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type HealthClient,
   healthClient,
   type Watch,
 } from '../../../packages/grpc/test/helpers.js';
 import { greeterDefinition } from '../src/index.js';
-
-const require = createRequire(import.meta.url);
-const TSX = pathToFileURL(require.resolve('tsx')).href;
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const children = new Set<ChildProcess>();
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
-});
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
-function start(port: number) {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DRAIN_DELAY_MS: '1000',
-      WARMUP_MS: '200',
-      TSX_TSCONFIG_PATH: `${ROOT}tsconfig.json`,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  children.add(child);
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (c: string) => {
-    stderr += c;
-  });
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      children.delete(child);
-      resolve(code);
-    }),
-  );
-  return { child, exited, stderr: () => stderr };
-}
+import { freePort, start } from './support.js';
 
 const Greeter = grpc.makeGenericClientConstructor(greeterDefinition, 'example.Greeter');
 
