@@ -268,4 +268,25 @@ describe('@health/grpc with a grpc-js client', () => {
     expect(bare.subscribed).toBe(false);
     expect(() => createGrpcHealth(health, { services: { a: 'nope' } })).toThrow(/services\.a/);
   });
+
+  it('tells every one of 1,000 watchers about a state change within the same event turn', async () => {
+    const health = createHealth({ logger: false, checks: [{ name: 'db', check: () => true }] });
+    const grpcHealth = createGrpcHealth(health);
+    const seen: string[] = new Array(1_000).fill('');
+    const stops = seen.map((_, i) =>
+      grpcHealth.watch(i % 2 ? '' : 'startup', (s) => {
+        seen[i] = s;
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    expect(new Set(seen)).toEqual(new Set(['NOT_SERVING']));
+    await health.evaluate('readiness'); // the check has a cached result, as on a serving instance
+    health.markReady();
+    await new Promise((r) => setImmediate(r)); // the next macrotask: the event's turn is over
+    expect(new Set(seen)).toEqual(new Set(['SERVING']));
+    for (const stop of stops) stop();
+    expect(grpcHealth.watchers).toBe(0);
+    expect(grpcHealth.subscribed).toBe(false);
+    health.close();
+  });
 });
