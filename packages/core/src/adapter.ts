@@ -17,24 +17,34 @@ export interface RoutedRequestLike {
   readonly httpVersionMajor?: number;
   /** Fastify's request: the Node request under it. */
   readonly raw?: { readonly httpVersionMajor?: number };
+  /** The query the framework parsed (Fastify's and Express's `req.query`), used as it is. */
+  readonly query?: unknown;
 }
 
 /**
  * The seam request for a route the framework already matched: `path` is the path as core knows it
  * (an entry of `health.routes`, plus `/<check>` for a per-check route), whatever prefix it was
- * mounted under; the URL adds its query, the request its protocol version.
+ * mounted under; `query` is the framework's parsed query (or, where it has none, the URL's query
+ * goes with the path), the request gives its protocol version.
  * @example health.respond(routedRequest(route.path, request))
  */
 export function routedRequest(path: string, req: RoutedRequestLike): HealthRequest {
-  const url = req.url ?? '';
-  const query = url.indexOf('?');
-  return {
+  const request: HealthRequest = {
     method: req.method ?? 'GET',
-    path: query === -1 ? path : path + url.slice(query),
+    path,
     headers: req.headers,
     remoteAddress: req.socket?.remoteAddress,
     httpVersionMajor: req.httpVersionMajor ?? req.raw?.httpVersionMajor,
   };
+  const { query } = req;
+  if (query !== null && typeof query === 'object') {
+    request.query = query as Readonly<Record<string, unknown>>;
+  } else {
+    const url = req.url ?? '';
+    const mark = url.indexOf('?');
+    if (mark !== -1) request.path = path + url.slice(mark);
+  }
+  return request;
 }
 
 /**

@@ -157,16 +157,14 @@ export class Router {
       route = this.child(parent, path.slice(slash + 1));
       if (route === undefined) return NOT_FOUND;
     }
-    const method = request.method;
-    if (method !== 'GET' && method !== 'HEAD') {
-      const upper = method.toUpperCase();
-      if (upper !== 'GET' && upper !== 'HEAD') return METHOD_NOT_ALLOWED;
-    }
+    const { method } = request;
+    const head = method === 'HEAD' || (method !== 'GET' && method.toUpperCase() === 'HEAD');
+    if (!head && method !== 'GET' && method.toUpperCase() !== 'GET') return METHOD_NOT_ALLOWED;
     const query = q === -1 && request.query === undefined ? undefined : readQuery(request, raw, q);
     const exposure = this.exposure(request);
     const shape = {
       exposure,
-      head: method.length === 4,
+      head,
       http2: (request.httpVersionMajor ?? 1) >= 2,
       verbose: query?.verbose ? route.label : undefined,
     };

@@ -43,7 +43,10 @@ export interface NodeResponseLike {
 
 /**
  * A server socket (Node keeps the response being written on it in `_httpMessage`), or an HTTP/2
- * session (`close()` sends GOAWAY and lets open streams finish).
+ * session (`close()` sends GOAWAY and lets open streams finish). `_httpMessage` is private: Node
+ * has no public way from a socket to its in-flight response, and a per-request listener and map
+ * would tax every probe to serve shutdown once. `test/node-private.test.ts` pins it on every tested
+ * Node line (the runtime matrix runs core's suite on Node 22 and 24).
  */
 export interface NodeSocketLike {
   once(event: 'close', listener: () => void): unknown;

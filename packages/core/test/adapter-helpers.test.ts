@@ -61,6 +61,29 @@ describe('routedRequest', () => {
       remoteAddress: undefined,
     });
   });
+
+  it("passes the framework's parsed query as it is (no re-gluing onto the path) and the protocol", async () => {
+    const query = { exclude: ['a', 'b'], verbose: '' };
+    const request = routedRequest('/health/ready', {
+      method: 'GET',
+      url: '/ops/health/ready?exclude=a&exclude=b&verbose',
+      headers: {},
+      query,
+      raw: { httpVersionMajor: 2 },
+    });
+    expect(request).toMatchObject({ path: '/health/ready', query, httpVersionMajor: 2 });
+    const health = createHealth({
+      logger: false,
+      startReady: true,
+      showDetails: 'always',
+      checks: ['a', 'b', 'c'].map((name) => ({ name, check: () => true })),
+    });
+    const answer = await health.handle(request);
+    expect(answer?.headers['content-type']).toMatch(/^text\/plain/);
+    expect(answer?.body).toContain('[+]c ok');
+    expect(answer?.body).toContain('[+]a excluded: ok');
+    health.close();
+  });
 });
 
 describe('deliver', () => {

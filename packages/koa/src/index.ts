@@ -61,6 +61,7 @@ export function healthMiddleware(healthOrOptions?: Health | HealthInput): Health
       path,
       headers,
       remoteAddress: req.socket.remoteAddress,
+      httpVersionMajor: req.httpVersionMajor,
     });
     if (answer === undefined) {
       await next();
