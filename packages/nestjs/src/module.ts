@@ -9,6 +9,7 @@ import {
   type HealthInput,
   type HealthResponse,
   isHealth,
+  optionError,
   resolveHealth,
   routedRequest,
 } from '@health/core';
@@ -43,7 +44,13 @@ export interface HealthNestOptions {
    * @example '/ops' // probes at /ops/health/ready ...
    */
   prefix?: string;
-  /** Call `health.markReady()` in `onApplicationBootstrap` (right before Nest starts listening). @default true */
+  /**
+   * Call `health.markReady()` in `onApplicationBootstrap` (right before Nest starts listening).
+   * Off by default, the rule of every adapter: the service is STARTING until you call
+   * `markReady()` once it is warm (`app.get(HEALTH).markReady()` after `await app.listen()`), or
+   * pass `startReady: true` when there is nothing to warm up.
+   * @default false
+   */
   readyOnBootstrap?: boolean;
 }
 
@@ -65,13 +72,18 @@ function setup(input: HealthModuleOptions | Health) {
   const {
     health,
     prefix = '',
-    readyOnBootstrap = true,
+    readyOnBootstrap = false,
     ...core
   } = isHealth(input) ? { health: input } : input;
   if (typeof prefix !== 'string' || !/^(\/[^/?#\s]+)*$/.test(prefix)) {
-    throw new Error(
-      `@health/nestjs: option "prefix" must be '' or a path like '/ops' (no trailing "/"), got ${JSON.stringify(prefix)}`,
+    throw optionError(
+      '@health/nestjs',
+      'prefix',
+      `must be '' or a path like '/ops' (no trailing "/"), got ${JSON.stringify(prefix)}`,
     );
+  }
+  if (typeof readyOnBootstrap !== 'boolean') {
+    throw optionError('@health/nestjs', 'readyOnBootstrap', 'must be a boolean');
   }
   return {
     health: resolveHealth({ health, ...core }, '@health/nestjs'),
@@ -101,7 +113,11 @@ class HealthLifecycle
     @Inject(HttpAdapterHost) private readonly host: HttpAdapterHost,
   ) {}
 
-  /** Registers one route per probe path (all methods: core answers 405) on Express or Fastify. */
+  /**
+   * Registers one route per probe path (all methods: core answers 405) on Express or Fastify. A
+   * routed path core does not answer (`/health/ready/a%2Fb`: the decoded name has a "/") goes to
+   * the platform's not-found handler, as in `@health/fastify` (`callNotFound()`) and Express.
+   */
   onModuleInit(): void {
     const adapter = this.host?.httpAdapter;
     if (!adapter) return; // an application context without HTTP
@@ -109,9 +125,11 @@ class HealthLifecycle
     // biome-ignore lint/suspicious/noExplicitAny: Express or Fastify request/response
     const route = (url: string, corePath: (req: any) => string) =>
       // biome-ignore lint/suspicious/noExplicitAny: Express or Fastify request/response
-      adapter.all(`${prefix}${url}`, (req: any, res: any) => {
+      adapter.all(`${prefix}${url}`, (req: any, res: any, next?: () => void) => {
         const answer = health.respond(routedRequest(corePath(req), req));
         if (answer !== undefined) deliver(answer, write, res);
+        else if (typeof res.callNotFound === 'function') res.callNotFound();
+        else next?.();
       });
     for (const { path, subpaths } of health.routes) {
       route(path, () => path);

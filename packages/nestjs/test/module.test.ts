@@ -59,6 +59,7 @@ for (const platform of PLATFORMS) {
             inject: [Pool],
             useFactory: async (pool: Pool) => ({
               logger: false,
+              readyOnBootstrap: true,
               showChecks: 'always',
               checks: [
                 {
@@ -101,9 +102,9 @@ for (const platform of PLATFORMS) {
       expect((await httpRequest(`${running.baseUrl}/health/ready`)).status).toBe(503);
     });
 
-    it('readyOnBootstrap: false leaves the instance STARTING', async () => {
+    it('readiness is manual by default (STARTING until markReady), as in every adapter', async () => {
       const running = await start(platform, {
-        imports: [HealthModule.forRoot({ logger: false, readyOnBootstrap: false })],
+        imports: [HealthModule.forRoot({ logger: false })],
       });
       expect((await httpRequest(`${running.baseUrl}/health/ready`)).status).toBe(503);
       expect((await httpRequest(`${running.baseUrl}/health/live`)).status).toBe(200);
@@ -111,11 +112,27 @@ for (const platform of PLATFORMS) {
       expect((await httpRequest(`${running.baseUrl}/health/ready`)).status).toBe(200);
     });
 
+    it('readyOnBootstrap: true marks the instance ready on bootstrap', async () => {
+      const running = await start(platform, {
+        imports: [HealthModule.forRoot({ logger: false, readyOnBootstrap: true })],
+      });
+      expect((await httpRequest(`${running.baseUrl}/health/ready`)).status).toBe(200);
+    });
+
+    it('a routed path core does not answer goes to the platform not-found, never hangs', async () => {
+      const running = await start(platform, {
+        imports: [HealthModule.forRoot({ logger: false, startReady: true })],
+      });
+      const answer = await httpRequest(`${running.baseUrl}/health/ready/a%2Fb`, { timeout: 3_000 });
+      expect(answer.status).toBe(404);
+    });
+
     it("ignores Nest's global prefix; `prefix` and custom paths apply", async () => {
       @Module({
         imports: [
           HealthModule.forRoot({
             logger: false,
+            startReady: true,
             prefix: '/ops',
             paths: { readiness: '/readyz', liveness: '/livez', health: false, startup: false },
           }),
@@ -167,7 +184,7 @@ for (const platform of PLATFORMS) {
 
 describe('HealthModule without HTTP', () => {
   it('works in a standalone application context (workers): injectable, lifecycle wired', async () => {
-    @Module({ imports: [HealthModule.forRoot({ logger: false })] })
+    @Module({ imports: [HealthModule.forRoot({ logger: false, readyOnBootstrap: true })] })
     class WorkerModule {}
     const context = await NestFactory.createApplicationContext(WorkerModule, {
       logger: false,
@@ -187,6 +204,14 @@ describe('HealthModule setup errors', () => {
       /@health\/nestjs: option "prefix" must be '' or a path like '\/ops'/,
     );
     expect(() => HealthModule.forRoot({ prefix: '/ops/' })).toThrow(/option "prefix"/);
+    for (const bad of [{ prefix: 'ops' }, { readyOnBootstrap: 'yes' as unknown as boolean }]) {
+      try {
+        HealthModule.forRoot(bad);
+        expect.unreachable('a bad option must throw');
+      } catch (error) {
+        expect((error as { code?: string }).code).toBe('HEALTH_INVALID_OPTION');
+      }
+    }
     expect(() => HealthModule.forRoot({ paths: { readiness: 'ready' } })).toThrow(
       /option "paths.readiness"/,
     );

@@ -26,6 +26,7 @@ export function healthFromTerminus<Deps extends unknown[]>(setup: {
     inject: [HealthIndicatorService, ...setup.inject],
     useFactory: (indicators: HealthIndicatorService, ...deps: Deps) => ({
       logger: false,
+      readyOnBootstrap: true,
       showDetails: 'always' as const,
       checks: setup.checks(indicators, ...deps),
     }),
