@@ -119,6 +119,8 @@ export function runFeatureConformance(start: Start): void {
       expect(unknown.body).not.toContain('db');
       // A check that is not on the probe is unknown there too.
       expect((await httpRequest(url('/health/live/db'))).status).toBe(404);
+      // A name that decodes to a path is never a check: a 404 (core's or the framework's), no hang.
+      expect((await httpRequest(url('/health/ready/a%2Fb'), { timeout: 3_000 })).status).toBe(404);
     });
   });
 

@@ -282,5 +282,27 @@ export function runAdapterConformance(name: string, makeHarness: MakeHarness): v
       expect(changes).toEqual(['STOPPING', 'DOWN']);
       await expect(httpRequest(url('/health/ready'), { timeout: 2_000 })).rejects.toThrow();
     });
+
+    it('ends through the exit hook: shutdown.exit(code) after a held exit is released, checks disposed', async () => {
+      const codes: number[] = [];
+      let disposed = 0;
+      const { health, url } = await start({
+        checks: [{ name: 'db', check: () => true, dispose: () => void disposed++ }],
+        shutdown: { drainDelay: 0, serverCloseTimeout: 5_000, exit: (code) => codes.push(code) },
+      });
+      health.markReady();
+      expect((await httpRequest(url('/health/ready'))).status).toBe(200);
+      // An adapter (or the app) that finishes its own shutdown after core's holds the exit.
+      const release = health.holdExit();
+      expect(await health.shutdown('test')).toBe(0);
+      expect(disposed).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(codes).toEqual([]);
+      expect(release()).toBe(true);
+      const deadline = Date.now() + 2_000;
+      while (codes.length === 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(codes).toEqual([0]);
+    });
   });
 }
