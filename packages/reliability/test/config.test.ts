@@ -1,8 +1,18 @@
 /**
  * Invalid configuration fails at setup, never at the first probe: unknown options, bad paths,
- * negative or non-finite timeouts, duplicate check names. Each error names the option. Checked
- * through core and through a real adapter (`@health/express`), with generated bad values.
+ * negative or non-finite timeouts, duplicate check names, a bad exit hook or dispose. Each error
+ * names the option. Checked through core and through a real adapter (`@health/express`), with
+ * generated bad values; the check factories of `@health/checks` throw the same coded errors.
  */
+import {
+  diskSpaceCheck,
+  eventLoopDelayCheck,
+  eventLoopUtilizationCheck,
+  heapCheck,
+  httpCheck,
+  pingCheck,
+  rssCheck,
+} from '@health/checks';
 import { createHealth, type HealthOptions, isHealthError } from '@health/core';
 import { healthRouter } from '@health/express';
 import fc from 'fast-check';
@@ -197,6 +207,39 @@ describe.each(setups)('invalid configuration through %s', (_name, setup) => {
     console.log(`[config] ${probes + 2} bad group setups rejected with the option named`);
   });
 
+  it('a bad exit hook or dispose is named', () => {
+    let probes = 0;
+    const notHook = fc
+      .anything()
+      .filter((v) => v !== undefined && typeof v !== 'boolean' && typeof v !== 'function');
+    fc.assert(
+      fc.property(notHook, (value) => {
+        probes++;
+        expectNamed(
+          () => setup({ shutdown: { exit: value as never } }),
+          'option "shutdown.exit" must be a boolean or a function',
+        );
+        expectNamed(
+          () => setup({ checks: [{ name: 'db', check: ok, dispose: value as never }] }),
+          'option "check "db".dispose" must be a function',
+        );
+      }),
+      { numRuns: runs(200) },
+    );
+    // The hook itself is accepted: a function of the exit code, or a boolean.
+    for (const exit of [true, false, (_code: number) => {}]) {
+      const made = setup({ shutdown: { exit } }) as {
+        close?: () => void;
+        health?: { close(): void };
+      };
+      made.close?.();
+      made.health?.close();
+    }
+    console.log(
+      `[config] ${probes * 2} bad exit-hook / dispose setups rejected with the option named`,
+    );
+  });
+
   it('duplicate check names are named', () => {
     let probes = 0;
     fc.assert(
@@ -243,5 +286,54 @@ describe('setup errors happen at setup, for things added later too', () => {
     } finally {
       health.close();
     }
+  });
+});
+
+describe('@health/checks setup errors are coded like core', () => {
+  it('out-of-range thresholds and bad targets throw HEALTH_INVALID_OPTION naming the option', () => {
+    let probes = 0;
+    const outside = (min: number, max: number) =>
+      fc.oneof(
+        fc.double({ noNaN: true }).filter((v) => v < min || v > max),
+        fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+        fc.string(),
+        fc.boolean(),
+        fc.constant(null),
+      );
+    const factories: [string, number, number, (value: never) => unknown][] = [
+      ['threshold', 0, 1, (threshold) => heapCheck({ threshold })],
+      ['maxBytes', 1, Number.MAX_SAFE_INTEGER, (maxBytes) => rssCheck({ maxBytes })],
+      ['minFreeRatio', 0, 1, (minFreeRatio) => diskSpaceCheck('/', { minFreeRatio })],
+      [
+        'minFreeBytes',
+        0,
+        Number.MAX_SAFE_INTEGER,
+        (minFreeBytes) => diskSpaceCheck('/', { minFreeBytes }),
+      ],
+      ['threshold', 0, 1, (threshold) => eventLoopUtilizationCheck({ threshold })],
+    ];
+    for (const [option, min, max, make] of factories) {
+      fc.assert(
+        fc.property(outside(min, max), (value) => {
+          probes++;
+          const message = expectNamed(() => make(value as never), `option "${option}"`);
+          expect(message).toMatch(/^@health\/checks: /);
+        }),
+        { numRuns: runs(100) },
+      );
+    }
+    // Not an absolute http(s) URL: a coded error, never a raw TypeError from `new URL`.
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (url) => {
+        fc.pre(!/^https?:\/\/[^\s]/i.test(url));
+        probes++;
+        expectNamed(() => httpCheck(url), 'option "url"');
+      }),
+      { numRuns: runs(200) },
+    );
+    expectNamed(() => pingCheck('not a function' as never, { name: 'x' }), 'option "ping"');
+    expectNamed(() => pingCheck(ok, {} as never), 'option "name"');
+    expectNamed(() => eventLoopDelayCheck({ resolution: 0 }), 'option "resolution"');
+    console.log(`[config] ${probes + 3} bad check-factory setups rejected, coded, option named`);
   });
 });
