@@ -125,7 +125,7 @@ class HealthLifecycle
     // biome-ignore lint/suspicious/noExplicitAny: Express or Fastify request/response
     const route = (url: string, corePath: (req: any) => string) =>
       // biome-ignore lint/suspicious/noExplicitAny: Express or Fastify request/response
-      adapter.all(`${prefix}${url}`, (req: any, res: any, next?: () => void) => {
+      adapter.all(`${prefix}${url}`, (req: any, res: any, next?: any) => {
         const answer = health.respond(routedRequest(corePath(req), req));
         if (answer !== undefined) deliver(answer, write, res);
         else if (typeof res.callNotFound === 'function') res.callNotFound();
