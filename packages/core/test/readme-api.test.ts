@@ -39,3 +39,16 @@ describe('core README API table', () => {
     expect(names.size).toBeGreaterThan(60);
   });
 });
+
+describe("adapter READMEs' options tables", () => {
+  // Every key of HealthOptions, read from its interface.
+  const source = readFileSync(new URL('../src/options.ts', import.meta.url), 'utf8');
+  const body = source.slice(source.indexOf('export interface HealthOptions {'));
+  const keys = [...body.slice(0, body.indexOf('\n}')).matchAll(/^ {2}(\w+)\?:/gm)].map((m) => m[1]);
+
+  it.each(['express', 'koa', 'nestjs'])('%s lists every core option', (adapter) => {
+    const readme = readFileSync(new URL(`../../${adapter}/README.md`, import.meta.url), 'utf8');
+    expect(keys.length).toBeGreaterThan(10);
+    expect(keys.filter((key) => !readme.includes(`\`${key}\``))).toEqual([]);
+  });
+});
