@@ -24,26 +24,25 @@ export interface RoutedRequestLike {
 /**
  * The seam request for a route the framework already matched: `path` is the path as core knows it
  * (an entry of `health.routes`, plus `/<check>` for a per-check route), whatever prefix it was
- * mounted under; `query` is the framework's parsed query (or, where it has none, the URL's query
- * goes with the path), the request gives its protocol version.
+ * mounted under, plus the URL's `?query`; `query` is the framework's parsed query where it has one
+ * (core then reads it instead of parsing the path's), the request gives its protocol version.
  * @example health.respond(routedRequest(route.path, request))
  */
 export function routedRequest(path: string, req: RoutedRequestLike): HealthRequest {
+  // The path keeps the URL's query in every adapter (what `Visibility` functions read); core
+  // reads `exclude`/`verbose` from the framework's parsed query when there is one (no re-parse).
+  const url = req.url ?? '';
+  const mark = url.indexOf('?');
   const request: HealthRequest = {
     method: req.method ?? 'GET',
-    path,
+    path: mark === -1 ? path : path + url.slice(mark),
     headers: req.headers,
     remoteAddress: req.socket?.remoteAddress,
     httpVersionMajor: req.httpVersionMajor ?? req.raw?.httpVersionMajor,
   };
   const { query } = req;
-  if (query !== null && typeof query === 'object') {
+  if (query !== null && typeof query === 'object')
     request.query = query as Readonly<Record<string, unknown>>;
-  } else {
-    const url = req.url ?? '';
-    const mark = url.indexOf('?');
-    if (mark !== -1) request.path = path + url.slice(mark);
-  }
   return request;
 }
 
