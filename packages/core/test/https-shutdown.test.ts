@@ -2,34 +2,18 @@
 // while the HTTP parser (and the response in flight, `_httpMessage`) lives on the TLS socket made
 // from it: shutdown must track the TLS sockets to mark in-flight responses `Connection: close` and
 // to see when no socket is idle any more. Real TLS, with a throwaway self-signed certificate.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHealth, type Health } from '../src/index.js';
 import { createNodeListener } from '../src/node.js';
+import { selfSigned } from './fixtures/tls.js';
 
-let tls: { key: Buffer; cert: Buffer };
-let dir: string;
+let tls: ReturnType<typeof selfSigned>;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'health-tls-'));
-  const args = '-x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=127.0.0.1';
-  execFileSync(
-    'openssl',
-    ['req', ...args.split(' '), '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1'].concat([
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ]),
-    { stdio: 'pipe' },
-  );
-  tls = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+  tls = selfSigned();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => tls.remove());
 
 const open: { health: Health; server: https.Server; agent: https.Agent }[] = [];
 afterEach(() => {

@@ -5,40 +5,17 @@
 // responses `Connection: close` and to see when no keep-alive socket is idle. This test runs on
 // every tested Node line (the runtime matrix runs core's suite on Node 22 and 24): if Node renames
 // or drops the field, it fails here before shutdown silently degrades.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSigned } from './fixtures/tls.js';
 
-let tls: { key: Buffer; cert: Buffer };
-let dir: string;
+let tls: ReturnType<typeof selfSigned>;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'health-private-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      ...'-x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=127.0.0.1'.split(
-        ' ',
-      ),
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-days',
-      '1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'pipe' },
-  );
-  tls = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+  tls = selfSigned();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => tls.remove());
 
 type Seen = { inFlight: unknown; res: unknown; after: unknown };
 
