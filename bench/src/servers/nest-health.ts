@@ -11,6 +11,8 @@ import { AppController, bootstrap } from './nest-app.js';
       checks: [{ name: 'dependency', check: countedCheck, ttl: cacheMs }],
       shutdown: { signals: ['SIGTERM'], drainDelay: drainMs },
       logger: false,
+      // Readiness is manual by default (STARTING until markReady()); the bench probes a ready app.
+      readyOnBootstrap: true,
     }),
   ],
   controllers: [AppController],
