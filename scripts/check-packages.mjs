@@ -81,10 +81,30 @@ async function listPackages(only) {
   return pkgs.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Consumer-side typings the smoke project needs for skipLibCheck:false (e.g. @types/express). */
-function consumerTypes(pkgs) {
+/**
+ * Consumer-side typings the smoke project needs for skipLibCheck:false (e.g. @types/express), and
+ * the optional peers a built entry imports at runtime (npm installs only required peers), e.g.
+ * prom-client for `@health/metrics/prometheus`: a user of that entry installs it too.
+ */
+async function consumerTypes(pkgs) {
   const deps = { typescript: TYPESCRIPT, '@types/node': '^20' };
   for (const pkg of pkgs) {
+    const optional = Object.keys(pkg.manifest.peerDependenciesMeta ?? {});
+    if (optional.length > 0) {
+      const dist = join(pkg.dir, 'dist');
+      const files = (await readdir(dist)).filter((f) => /\.(c?js)$/.test(f));
+      const code = (await Promise.all(files.map((f) => readFile(join(dist, f), 'utf8')))).join(
+        '\n',
+      );
+      for (const name of optional) {
+        const quoted = `["']${name.replace(/[/.]/g, '\\$&')}["']`;
+        if (!new RegExp(`(from |require\\()${quoted}`).test(code)) continue;
+        const spec = pkg.manifest.devDependencies?.[name] ?? pkg.manifest.peerDependencies[name];
+        deps[name] ??= /^(workspace|npm|file|link):/.test(spec)
+          ? pkg.manifest.peerDependencies[name]
+          : spec;
+      }
+    }
     for (const [name, spec] of Object.entries(pkg.manifest.devDependencies ?? {})) {
       if (!name.startsWith('@types/') || name === '@types/node') continue;
       if (/^(workspace|npm|file|link):/.test(spec)) continue;
@@ -160,7 +180,7 @@ async function main() {
       name: 'health-smoke',
       private: true,
       version: '0.0.0',
-      dependencies: { ...local, ...consumerTypes(packed) },
+      dependencies: { ...local, ...(await consumerTypes(packed)) },
       overrides: local,
     };
     await writeFile(join(project, 'package.json'), JSON.stringify(manifest, null, 2));
