@@ -61,10 +61,9 @@ export async function runQuickStart(
   const child: ChildProcess = spawn(
     process.execPath,
     [join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path],
-    {
-      cwd: project,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    // Its own process group: tsx runs the snippet in a child node process, which a kill of tsx
+    // alone would leave running (and serving) after the test.
+    { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
@@ -92,7 +91,11 @@ export async function runQuickStart(
         throw new Error(`${file}: readiness not 200\n${output}`);
     }
   } finally {
-    child.kill('SIGKILL');
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL'); // the group is already gone
+    }
     await exited;
   }
 }
