@@ -29,12 +29,19 @@ const RESTARTS = 3;
 /** One example per adapter package; more examples are picked up as they appear. */
 const ADAPTER_EXAMPLES = ['express', 'fastify', 'koa', 'nestjs'];
 
-/** The example services, as they appear (the demo is an Express showcase, covered by examples/express). */
+/**
+ * Examples that are not HTTP services behind this HTTP load balancer: the demo is an Express
+ * showcase (covered by examples/express); examples/grpc has its own rolling tests (HAProxy with
+ * grpc.health.v1 checks, and a Watch-driven client-side balancer) in its folder.
+ */
+const NOT_HTTP_ROLLING = new Set(['demo', 'grpc']);
+
+/** The HTTP example services, as they appear. */
 function examples(): Service[] {
   const dir = join(repoRoot, 'examples');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((name) => name !== 'demo' && existsSync(join(dir, name, 'src', 'main.ts')))
+    .filter((name) => !NOT_HTTP_ROLLING.has(name) && existsSync(join(dir, name, 'src', 'main.ts')))
     .sort()
     .map((name) => ({
       name: `examples/${name}`,
