@@ -10,7 +10,9 @@
  *        (b) `require()`s it from a .cjs file and asserts `require.resolve()` ends in `.cjs`
  *            (Node 20 can require() ESM, so a passing require() alone proves nothing),
  *        (c) type-checks an .mts (ESM) and a .cts (CJS) importer with TypeScript 5.9.3,
- *            `module: nodenext`, `skipLibCheck: false`.
+ *            `module: nodenext`, `skipLibCheck: false`;
+ *      (a) and (b) run on this Node and on Node 22 and 24 (npm's `node` package, cached in
+ *      ~/.cache/health-node/<major> like the release tests' runtime matrix): users run those lines.
  *
  * Why `--profile strict` for attw: it includes `node10` resolution, which ignores `exports`;
  * TypeScript 5.x projects on `moduleResolution: "node"` are still common, so every subpath export
@@ -21,7 +23,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,6 +31,8 @@ const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const TYPESCRIPT = '5.9.3';
 const keep = process.env.HEALTH_KEEP_SCRATCH === '1';
+/** The Node lines the packed entries are also imported and required on. */
+const OTHER_NODE_MAJORS = [22, 24];
 
 /** Runs a command; resolves { ok, out } and never rejects. */
 function run(cmd, args, opts = {}) {
@@ -219,6 +223,22 @@ async function main() {
   process.exit(failed > 0 ? 1 : 0);
 }
 
+/** A Node binary of that major from npm's `node` package (installed once into a cache folder). */
+async function nodeBinary(major) {
+  const prefix = join(homedir(), '.cache', 'health-node', String(major));
+  const binary = join(prefix, 'node_modules', 'node', 'bin', 'node');
+  if (!existsSync(binary)) {
+    await mkdir(prefix, { recursive: true });
+    const args = ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', prefix];
+    const installed = await run('npm', [...args, `node@${major}`], { cwd: prefix });
+    if (!installed.ok) throw new Error(`installing node@${major} failed:\n${installed.out}`);
+  }
+  const version = await run(binary, ['--version']);
+  if (!version.ok || !version.out.startsWith(`v${major}.`))
+    throw new Error(`${binary} is ${version.out}, expected Node ${major}`);
+  return binary;
+}
+
 async function smoke(project, pkgs) {
   const all = pkgs.flatMap((p) => p.entries);
   const esm = `const entries = ${JSON.stringify(all)};
@@ -270,10 +290,21 @@ console.log(JSON.stringify(out));
     writeFile(join(project, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2)),
   ]);
   const tscBin = join(project, 'node_modules', 'typescript', 'bin', 'tsc');
-  const [im, rq, tsc] = await Promise.all([
-    run(process.execPath, ['smoke.mjs'], { cwd: project }),
-    run(process.execPath, ['smoke.cjs'], { cwd: project }),
+  const nodes = [{ label: process.version.split('.')[0], binary: process.execPath }];
+  for (const major of OTHER_NODE_MAJORS) {
+    if (nodes[0].label === `v${major}`) continue;
+    try {
+      nodes.push({ label: `v${major}`, binary: await nodeBinary(major) });
+    } catch (err) {
+      for (const pkg of pkgs) pkg.problems.push(`Node ${major}: ${err.message}`);
+    }
+  }
+  const [tsc, ...runs] = await Promise.all([
     run(process.execPath, [tscBin, '-p', 'tsconfig.json', '--pretty', 'false'], { cwd: project }),
+    ...nodes.flatMap(({ binary }) => [
+      run(binary, ['smoke.mjs'], { cwd: project }),
+      run(binary, ['smoke.cjs'], { cwd: project }),
+    ]),
   ]);
   const parse = (r) => {
     try {
@@ -282,16 +313,21 @@ console.log(JSON.stringify(out));
       return null;
     }
   };
-  const imports = parse(im);
-  const requires = parse(rq);
   for (const pkg of pkgs) {
     const bad = [];
-    for (const e of pkg.entries) {
-      if (imports?.[e] !== 'ok') bad.push(`import('${e}'): ${imports ? imports[e] : im.out}`);
-      if (requires?.[e] !== 'ok') bad.push(`require('${e}'): ${requires ? requires[e] : rq.out}`);
-    }
+    nodes.forEach(({ label }, i) => {
+      const [im, rq] = [runs[2 * i], runs[2 * i + 1]];
+      const imports = parse(im);
+      const requires = parse(rq);
+      for (const e of pkg.entries) {
+        if (imports?.[e] !== 'ok')
+          bad.push(`Node ${label} import('${e}'): ${imports ? imports[e] : im.out}`);
+        if (requires?.[e] !== 'ok')
+          bad.push(`Node ${label} require('${e}'): ${requires ? requires[e] : rq.out}`);
+      }
+    });
     if (bad.length > 0) pkg.problems.push(...bad);
-    else pkg.notes.push('import ok', 'require ok (.cjs)');
+    else pkg.notes.push(`import + require (.cjs) ok on ${nodes.map((n) => n.label).join(', ')}`);
     // tsc reports errors with file paths; attribute them to packages by name where possible.
     if (!tsc.ok) {
       const mine = tsc.out
