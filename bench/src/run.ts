@@ -4,36 +4,20 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { type BenchConfig, loadConfig, SUITES } from './config.js';
-import { loadSampler, type MachineInfo, machineInfo, versions } from './machine.js';
+import { loadSampler, machineInfo, versions } from './machine.js';
 import { repoRoot, resultsDir } from './paths.js';
 import { renderChart } from './report/chart.js';
 import { renderMarkdown } from './report/markdown.js';
+import type { BenchResults } from './results.js';
 import { availability, SCENARIOS, type Scenario } from './scenarios.js';
-import { type AmplificationRow, runAmplification } from './suites/amplification.js';
-import { type FootprintResult, runFootprint } from './suites/footprint.js';
-import { type ProbeStartRow, runProbeStart } from './suites/probe-start.js';
-import { runShutdown, type ShutdownRow } from './suites/shutdown.js';
-import { runThroughput, summarize, type ThroughputGroup } from './suites/throughput.js';
+import { runAmplification } from './suites/amplification.js';
+import { runFootprint } from './suites/footprint.js';
+import { runProbeStart } from './suites/probe-start.js';
+import { runShutdown } from './suites/shutdown.js';
+import { runThroughput, summarize } from './suites/throughput.js';
 import { wrkBinary } from './wrk.js';
 
-export interface BenchResults {
-  schema: 1;
-  startedAt: string;
-  finishedAt: string;
-  seconds: number;
-  smoke: boolean;
-  config: Omit<BenchConfig, 'only'> & { only: string | undefined };
-  machine: MachineInfo;
-  /** 1-minute load average sampled during the run. */
-  load: { min: number; median: number; max: number; samples: number[] };
-  versions: Record<string, string>;
-  skipped: { id: string; label: string; note: string }[];
-  throughput?: ThroughputGroup[];
-  amplification?: AmplificationRow[];
-  shutdown?: ShutdownRow[];
-  footprint?: FootprintResult;
-  probeStart?: ProbeStartRow[];
-}
+export type { BenchResults };
 
 export const MEASURED_PACKAGES = [
   '@health/core',

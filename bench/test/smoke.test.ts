@@ -29,6 +29,7 @@ beforeAll(async () => {
     BENCH_SMOKE: '1',
     BENCH_SUITES: 'throughput,amplification',
     DURATION: '1',
+    ROUNDS: '2',
     WARMUP: '0',
     AMP_DURATION: '1',
   });
@@ -62,11 +63,17 @@ describe('bench smoke', () => {
     expect(row?.runsPerProbe).toBeLessThan(0.1);
   });
 
-  it('renders BENCHMARKS.md and the chart from its own numbers', () => {
+  it('renders BENCHMARKS.md and the chart from its own numbers, ratios with 95 % intervals', () => {
     const markdown = renderMarkdown(results);
     expect(markdown).toContain('| **@health/core (createNodeListener)** |');
     expect(markdown).toMatch(
-      /Each adapter ≥ 0\.95× .*\| @health\/core \(createNodeListener\) vs bare node:http route \| \d+\.\d\d×/,
+      /Each adapter ≥ 0\.95× .*\| @health\/core \(createNodeListener\) vs bare node:http route \| req\/s \d+\.\d\d× \(95 % CI -?\d+\.\d{3}–\d+\.\d{3}, 2 rounds\)/,
+    );
+    const row = results.throughput?.[0]?.rows.find((r) => r.id === 'node-core');
+    expect(row?.ratioCI?.n).toBe(2);
+    expect(row?.ratioCI?.low).toBeLessThanOrEqual(row?.ratioCI?.high ?? Number.NaN);
+    expect(markdown).toMatch(
+      /req\/s (✅ met|⚠️ not shown|❌ missed) · CPU (✅ met|⚠️ not shown|❌ missed)/,
     );
     const svg = renderChart(results);
     expect(svg.startsWith('<svg')).toBe(true);

@@ -3,7 +3,7 @@
  * dependency): probe throughput vs the bare route, check runs per probe, SIGTERM -> exit, and
  * import cost. Ours in blue, peers in grey, bare routes are the 1.00× line.
  */
-import type { BenchResults } from '../run.js';
+import type { BenchResults } from '../results.js';
 import { FRAMEWORK_LABELS } from '../scenarios.js';
 import { ADAPTER_TARGET, perProbe, x } from './targets.js';
 
@@ -30,6 +30,9 @@ interface Bar {
   kind: 'ours' | 'peer' | 'bare';
   /** Drawn hatched in red (did not exit). */
   bad?: boolean;
+  /** 95 % interval drawn as a whisker over the bar. */
+  low?: number;
+  high?: number;
 }
 
 interface Panel {
@@ -105,6 +108,14 @@ function drawPanel(panel: Panel, top: number): { svg: string; height: number } {
         `<rect x="${BAR_X}" y="${y + 4}" width="${Math.max(end - BAR_X, 1).toFixed(1)}" height="${ROW_H - 8}" fill="${color}" rx="2"/>`,
       );
     }
+    if (Number.isFinite(bar.low) && Number.isFinite(bar.high)) {
+      const a = position(panel, bar.low as number).toFixed(1);
+      const b = position(panel, bar.high as number).toFixed(1);
+      const m = y + ROW_H / 2;
+      parts.push(
+        `<path d="M${a} ${m}H${b}M${a} ${m - 4}V${m + 4}M${b} ${m - 4}V${m + 4}" stroke="${COLORS.text}" stroke-width="1.2" fill="none"/>`,
+      );
+    }
     parts.push(
       `<text x="${(Number.isFinite(bar.value) ? end : BAR_X) + 5}" y="${y + 15}" font-size="11.5" fill="${COLORS.text}" stroke="#ffffff" stroke-width="3" paint-order="stroke">${esc(bar.text)}</text>`,
     );
@@ -119,6 +130,8 @@ function throughputPanel(results: BenchResults): Panel | undefined {
       .map((r) => ({
         label: `${FRAMEWORK_LABELS[g.framework].split(' (')[0]}: ${r.label}`,
         value: r.ratio,
+        low: r.ratioCI?.low ?? Number.NaN,
+        high: r.ratioCI?.high ?? Number.NaN,
         text: Number.isFinite(r.cpuRatio) ? `${x(r.ratio)}  (CPU ${x(r.cpuRatio)})` : x(r.ratio),
         kind: r.kind,
       })),
@@ -131,7 +144,7 @@ function throughputPanel(results: BenchResults): Panel | undefined {
   return {
     title:
       'Readiness probe throughput, relative to the same framework’s bare {"status":"UP"} route',
-    subtitle: `req/s ÷ bare route req/s, median of ${results.config.rounds} interleaved rounds (${results.config.connections} connections, wrk); in brackets: by server CPU time per probe. Target: adapters ≥ ${ADAPTER_TARGET.toFixed(2)}×.`,
+    subtitle: `req/s ÷ bare route req/s, median of ${results.config.rounds} interleaved rounds (${results.config.connections} connections, wrk), whisker: 95 % CI; in brackets: by server CPU time per probe. Target: adapters ≥ ${ADAPTER_TARGET.toFixed(2)}×.`,
     bars,
     scale: 'linear',
     domain: [0, top],

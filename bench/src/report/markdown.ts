@@ -2,17 +2,23 @@
  * BENCHMARKS.md, rendered from a results file: summary of targets (met / missed, why, and what
  * would close it), method, machine and versions, then one table per suite.
  */
-import type { BenchResults } from '../run.js';
+import type { BenchResults } from '../results.js';
 import { FRAMEWORK_LABELS } from '../scenarios.js';
 import {
   ADAPTER_TARGET,
+  ci,
   evaluateTargets,
   perProbe,
-  signed,
   type TargetLine,
+  type Verdict,
   x,
 } from './targets.js';
 
+/** `0.99× [0.97, 1.01]`: mean and 95 % interval of per-round ratios. */
+const short = (i: { mean: number; low: number; high: number } | undefined): string =>
+  i && Number.isFinite(i.low)
+    ? `${x(i.mean)} [${i.low.toFixed(2)}, ${i.high.toFixed(2)}]`
+    : x(i?.mean);
 const int = (n: number): string =>
   Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a';
 const ms = (n: number | undefined, digits = 0): string =>
@@ -23,58 +29,25 @@ const kib = (bytes: number): string =>
   bytes >= 1024 * 1024
     ? `${(bytes / 1024 / 1024).toFixed(1)} MiB`
     : `${(bytes / 1024).toFixed(0)} KiB`;
+const word: Record<Verdict, string> = {
+  met: '✅ met',
+  'not shown': '⚠️ not shown',
+  missed: '❌ missed',
+  'n/a': 'n/a',
+};
 const mark = (t: TargetLine): string => {
-  if (t.met) return t.cpuMet === false ? '✅ (by req/s; not by CPU)' : '✅';
-  if (t.withinNoise) return t.cpuMet ? '⚠️ within noise; met by CPU' : '⚠️ within noise';
-  return t.cpuMet ? '❌ by req/s; met by CPU' : '❌';
-};
-
-/**
- * Per scenario: what a probe does beyond the bare route, and what would close a gap. Kept
- * structural (true whatever the numbers); the numbers come from the run.
- */
-const WHY: Record<string, { cost: string; close: string }> = {
-  'node-core': {
-    cost: "per probe, `health.respond()` splits the query, looks the path up, reads the cached check result and returns a memoized frozen response synchronously (no promise hop); the Node writer then writes the contract's three headers (`content-type` with charset, `cache-control: no-store`, `content-length`) where the bare route writes one. Writing three static headers instead of one measured about 6% of a bare node:http probe on its own",
-    close:
-      'nothing without dropping part of the contract: `Cache-Control: no-store` is what keeps proxies from caching a probe; the gap is the price of those bytes (under 1 µs per probe)',
-  },
-  'express-health': {
-    cost: "the adapter is an `app.use()` middleware in front of the router, so every probe also walks Express's middleware stack to it, then goes through the same core path as node:http; the bare route is matched by the router and `res.json()` (which also computes an ETag)",
-    close:
-      'mount the router first (`app.use(healthRouter(health))` before other middleware) so probes skip the rest of the stack',
-  },
-  'fastify-health': {
-    cost: "the probe route is registered in an inner encapsulated context with a catch-all content-type parser (so core can answer 405 whatever the body), and the handler sets headers from an object with `reply.headers()` and sends core's pre-serialized string synchronously; the bare route returns an object serialized by fast-json-stringify",
-    close:
-      'register GET/HEAD routes separately from the 405 catch-all, and `reply.header()` per key or `reply.raw` for the memoized response',
-  },
-  'koa-health': {
-    cost: "the middleware sets `ctx.status` (for upstream middleware) and writes core's memoized response with core's Node writer (`ctx.respond = false`); the bare route lets Koa serialize an object body",
-    close: "nothing structural: Koa's own response handling is bypassed",
-  },
-  'nest-health': {
-    cost: "the probe route is registered with `httpAdapter.all()` (outside Nest's router, guards and interceptors) and written with core's Node writer",
-    close: "nothing structural: the route already bypasses Nest's request pipeline",
-  },
-};
-
-const PEER_WHY: Record<string, string> = {
-  lightship:
-    'lightship answers from its own Fastify server on a separate port with a static state string and no check at all (state is pushed by the app), so it measures an empty Fastify route',
-  'fastify-under-pressure':
-    'under-pressure runs its health check on every status request (a resolved promise here) and answers from a Fastify route with a response schema',
-  'node-terminus':
-    'terminus runs the health check on every probe and builds the JSON body each time',
-  'express-health-connect':
-    'health-connect runs its readiness checks on every probe and writes the body with `res.write()` + `res.end()` (chunked)',
-  'nest-terminus': "terminus runs the indicator on every probe inside Nest's router pipeline",
+  if (t.verdict === undefined) return t.met ? '✅' : '❌';
+  return t.cpuVerdict === undefined
+    ? word[t.verdict]
+    : `req/s ${word[t.verdict]} · CPU ${word[t.cpuVerdict]}`;
 };
 
 function summary(results: BenchResults): string[] {
   const t = evaluateTargets(results);
   const lines: string[] = [
     '## Targets',
+    '',
+    'A ratio target counts as met only when the lower bound of its 95 % confidence interval (a t-interval over the paired per-round ratios) clears it; "not shown" means the interval straddles the target: this run cannot tell.',
     '',
     '| target | subject | measured | |',
     '|---|---|---|---|',
@@ -85,58 +58,22 @@ function summary(results: BenchResults): string[] {
     });
     if (rows.length === 0) lines.push(`| ${target} | — | not measured in this run | |`);
   };
-  add('Each adapter ≥ 0.95× its framework’s bare route (req/s)', t.adapterThroughput);
-  add('Ahead of every peer on probe throughput (same framework, same run)', t.aheadOfPeers);
+  add(
+    `Each adapter ≥ ${ADAPTER_TARGET}× its framework’s bare route (req/s and server CPU per probe)`,
+    t.adapterThroughput,
+  );
+  add('Ahead of every peer (same framework, same run; req/s and CPU per probe)', t.aheadOfPeers);
+  add('Groups, tagged checks and thresholds cost (almost) nothing', t.variants);
   add('Check runs ≤ 1 per cache interval, whatever the probe rate', t.runsPerProbe);
   add('`@health/core`: zero runtime dependencies', t.coreDependencies);
   add('`@health/core` imports faster than every peer', t.coreImport);
   add('SIGTERM under keep-alive load: no failed request, exit 0 (DESIGN.md)', t.shutdown);
   lines.push('');
-  const missed = Object.values(t)
+  const open = Object.values(t)
     .flat()
-    .filter((r) => !r.met);
-  const cpuOnly = [...t.adapterThroughput, ...t.aheadOfPeers].filter(
-    (r) => r.met && r.cpuMet === false,
-  );
+    .filter((r) => !r.met || (r.cpuVerdict !== undefined && r.cpuVerdict !== 'met'));
   const measured = Object.values(t).some((rows) => rows.length > 0);
-  const groups = results.throughput ?? [];
-  const row = (id: string) => groups.flatMap((g) => g.rows).find((r) => r.id === id);
-  /** By how much (req/s and CPU), whether it is noise, why, and what would close it. */
-  const adapterNote = (m: TargetLine): string => {
-    const r = row(m.id);
-    const why = WHY[m.id];
-    const bare = groups
-      .find((g) => g.framework === r?.framework)
-      ?.rows.find((b) => b.kind === 'bare');
-    const byRps = m.met
-      ? `${x(r?.ratio)} by req/s (met), but ${x(r?.cpuRatio)} by server CPU per probe, which is what a quiet machine’s req/s would show for a CPU-bound server.`
-      : `${x(r?.ratio)} by req/s, ${(100 * (ADAPTER_TARGET - (r?.ratio ?? 0))).toFixed(1)} points under the target.`;
-    const cpu =
-      r && bare && Number.isFinite(r.cpuUs) && Number.isFinite(bare.cpuUs)
-        ? ` By server CPU time it costs ${r.cpuUs.toFixed(1)} µs per probe against the bare route’s ${bare.cpuUs.toFixed(1)} µs (${signed(r.cpuUs - bare.cpuUs)} µs, ${x(r.cpuRatio)})${m.cpuMet ? ', which meets the target: the req/s miss is the machine’s noise, not the adapter' : ''}.`
-        : '';
-    const noise = m.withinNoise
-      ? ' The per-round req/s ratios straddle the target, so this (busy) run cannot tell a miss from noise; a quiet-machine re-run decides.'
-      : '';
-    const because = !why
-      ? ''
-      : m.cpuMet
-        ? ` If a quiet-machine run still shows a gap, this is what the adapter does beyond the bare route: ${why.cost}; and what would close it: ${why.close}.`
-        : ` Why it costs more than the bare route: ${why.cost}. What would close it: ${why.close}.`;
-    return `- **${m.subject}: ${byRps}**${cpu}${noise}${because}`;
-  };
-  if (cpuOnly.length) {
-    lines.push('### Met by req/s but not by server CPU time (check on the quiet re-run)', '');
-    for (const m of cpuOnly) {
-      lines.push(
-        t.adapterThroughput.includes(m)
-          ? adapterNote(m)
-          : `- **${m.subject}: ${m.value}.** Ahead by req/s, behind by CPU per probe.`,
-      );
-    }
-    lines.push('');
-  }
-  if (missed.length === 0) {
+  if (open.length === 0) {
     lines.push(
       measured
         ? 'Every target measured in this run was met.'
@@ -145,35 +82,13 @@ function summary(results: BenchResults): string[] {
     );
     return lines;
   }
-  lines.push('### Missed targets: by how much, why, and what would close it', '');
-  for (const m of t.adapterThroughput.filter((r) => !r.met)) lines.push(adapterNote(m));
-  for (const m of t.aheadOfPeers.filter((r) => !r.met)) {
-    const peerId = m.id.split('/')[1] as string;
-    lines.push(
-      `- **${m.subject}: ${m.value}.**${m.cpuMet ? ' By server CPU per probe ours is ahead, so the req/s gap is the machine’s noise.' : ''}${m.withinNoise ? ' The per-round ratios straddle 1.' : ''} ${PEER_WHY[peerId] ? `${PEER_WHY[peerId]}.` : ''} Where a real gap remains it is our adapter’s per-probe cost described above; the same fixes close it.`,
-    );
-  }
-  for (const m of t.runsPerProbe.filter((r) => !r.met)) {
-    lines.push(
-      `- **${m.subject}: ${m.value}.** More runs than one per cache interval means probes bypassed the cache (a check result expiring while a run was in flight, or a restart of the engine): look at \`CheckRunner.result()\` in packages/core/src/engine.ts.`,
-    );
-  }
-  for (const m of t.coreDependencies.filter((r) => !r.met)) {
-    lines.push(
-      `- **${m.subject}: ${m.value}.** Core must stay dependency-free: inline or drop them.`,
-    );
-  }
-  for (const m of t.shutdown.filter((r) => !r.met)) {
-    lines.push(
-      `- **${m.subject}: ${m.value}.** Why: the failure kinds in the shutdown table say which race it was — ECONNRESET / EPIPE / socket hang up is a request written on a keep-alive socket the server closed under it; HTTP 5xx is the framework answering while it closes. What would close it: core's rule in packages/core/src/server.ts — from STOPPING on every response, including those in flight, carries \`Connection: close\`, and sockets idle at that moment stay open for the keep-alive window the server advertised — must hold on this adapter's server too (is the server registered with \`health.addServer()\`, and does the framework close connections itself first?).`,
-    );
-  }
-  for (const m of t.coreImport.filter((r) => !r.met)) {
-    lines.push(
-      `- **${m.subject}: ${m.value}.** Core's import is its module graph (one ESM bundle plus a shared chunk); a smaller entry (lazy response formats) would shorten it.`,
-    );
-  }
-  lines.push('');
+  lines.push('### Not met or not shown in this run', '');
+  for (const m of open) lines.push(`- **${m.subject}** — ${m.value}: ${mark(m)}.`);
+  lines.push(
+    '',
+    'A "not shown" interval narrows with more rounds (`ROUNDS=…`, see bench/README.md for how many give ±2 % here); a "missed" one is a real gap.',
+    '',
+  );
   return lines;
 }
 
@@ -222,19 +137,19 @@ function throughput(results: BenchResults): string[] {
     lines.push(
       `### ${FRAMEWORK_LABELS[g.framework]}`,
       '',
-      '| server | req/s | vs bare (req/s) | server CPU per probe | vs bare (CPU) | p50 | p99 | errors |',
+      '| server | req/s | vs bare (req/s, 95 % CI) | server CPU per probe | vs bare (CPU, 95 % CI) | p50 | p99 | errors |',
       '|---|---:|---:|---:|---:|---:|---:|---:|',
     );
     for (const r of g.rows) {
       lines.push(
-        `| ${r.kind === 'ours' ? `**${r.label}**` : r.label} | ${int(r.rps)} | ${x(r.ratio)} | ${Number.isFinite(r.cpuUs) ? `${r.cpuUs.toFixed(1)} µs` : 'n/a'} | ${x(r.cpuRatio)} | ${us(r.p50Us)} | ${us(r.p99Us)} | ${r.errors} |`,
+        `| ${r.kind === 'ours' ? `**${r.label}**` : r.label} | ${int(r.rps)} | ${r.kind === 'bare' ? '1' : short(r.ratioCI)} | ${Number.isFinite(r.cpuUs) ? `${r.cpuUs.toFixed(1)} µs` : 'n/a'} | ${r.kind === 'bare' ? '1' : short(r.cpuRatioCI)} | ${us(r.p50Us)} | ${us(r.p99Us)} | ${r.errors} |`,
       );
     }
     for (const p of g.oursVsPeers) {
       const label = (id: string) => g.rows.find((r) => r.id === id)?.label ?? id;
       lines.push(
         ``,
-        `${label(p.ours)} serves **${x(p.ratio)}** the probes/s of ${label(p.peer)} (rounds ${x(p.low)}–${x(p.high)}), and uses ${x(p.cpuRatio === undefined ? Number.NaN : 1 / p.cpuRatio)} its CPU per probe.`,
+        `${label(p.ours)} vs ${label(p.peer)}: req/s ours ÷ theirs ${ci(p.ci)}; CPU per probe theirs ÷ ours ${ci(p.cpuCI)}.`,
       );
     }
     lines.push('');
@@ -353,13 +268,11 @@ export function renderMarkdown(results: BenchResults): string {
     `What a health probe costs a service with @health, side by side with the bare framework route and with the libraries a user would otherwise pick. Generated by the benchmark suite in [\`bench/\`](bench/) from its own numbers ([\`bench/results/latest.json\`](bench/results/latest.json)); do not edit by hand.`,
     '',
     '```sh',
-    'pnpm bench                                   # full run (~10 min): measures, then rewrites this file, the chart and bench/results/latest.json',
-    'pnpm --filter @health/bench bench:report     # re-render this file and the chart from bench/results/latest.json',
+    'pnpm bench                                   # full run (~10 min): measures, then rewrites this file and bench/results/latest.json',
+    'pnpm --filter @health/bench bench:report     # re-render this file from bench/results/latest.json',
     'pnpm --filter @health/bench bench:smoke      # ~1-2 s per scenario, writes bench/results/raw/smoke.json only',
-    'ROUNDS=7 DURATION=5 pnpm bench               # longer runs; see bench/README.md for every setting',
+    'ROUNDS=12 DURATION=3 pnpm bench              # more rounds, tighter intervals; see bench/README.md',
     '```',
-    '',
-    '![Benchmark chart: probe throughput vs bare route, check runs per probe, shutdown time, import cost](bench/results/chart.svg)',
     '',
     ...summary(results),
     ...skipped,

@@ -1,20 +1,30 @@
 /**
  * The project's performance targets (issue 5), evaluated from a results file: what the report
- * and the chart both show.
+ * shows.
  */
-import type { BenchResults } from '../run.js';
-import { max, min } from '../stats.js';
+import type { BenchResults } from '../results.js';
+import { type Interval, interval } from '../stats.js';
+import type { ThroughputSample } from '../suites/throughput.js';
 
 export const ADAPTER_TARGET = 0.95;
+/** By server CPU per probe, per adapter where it is stricter than {@link ADAPTER_TARGET} (issue 15). */
+export const CPU_TARGETS: Record<string, number> = { 'fastify-health': 0.98 };
+/** Ours with groups, tagged checks and thresholds vs plain ours, same run. */
+export const VARIANT_TARGETS: { id: string; base: string; target: number }[] = [
+  { id: 'node-core-groups', base: 'node-core', target: 0.97 },
+];
+
+/** `met`: the interval's lower bound clears the target; `missed`: its upper bound does not. */
+export type Verdict = 'met' | 'not shown' | 'missed' | 'n/a';
 
 export interface TargetLine {
   subject: string;
   value: string;
   met: boolean;
-  /** The per-round spread straddles the target: this run cannot tell. */
-  withinNoise?: boolean;
+  /** For interval-judged targets. */
+  verdict?: Verdict;
   /** The same target judged by server CPU time per probe (robust to a busy machine). */
-  cpuMet?: boolean;
+  cpuVerdict?: Verdict;
   id: string;
   detail?: string;
 }
@@ -22,6 +32,7 @@ export interface TargetLine {
 export interface Targets {
   adapterThroughput: TargetLine[];
   aheadOfPeers: TargetLine[];
+  variants: TargetLine[];
   runsPerProbe: TargetLine[];
   coreDependencies: TargetLine[];
   coreImport: TargetLine[];
@@ -31,6 +42,21 @@ export interface Targets {
 export const x = (ratio: number | null | undefined): string =>
   typeof ratio === 'number' && Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : 'n/a';
 
+/** `0.99× (95 % CI 0.97–1.01, 10 rounds)` */
+export function ci(i: Interval | undefined): string {
+  if (!i || !finite(i.mean)) return 'n/a';
+  if (!finite(i.low)) return `${x(i.mean)} (1 round, no interval)`;
+  return `${x(i.mean)} (95 % CI ${i.low.toFixed(3)}–${i.high.toFixed(3)}, ${i.n} rounds)`;
+}
+
+/** Met only when the lower bound clears the target (`strict`: above it, for "ahead of"). */
+export function verdict(i: Interval | undefined, target: number, strict = false): Verdict {
+  if (!i || !finite(i.low) || !finite(i.high)) return 'n/a';
+  if (strict ? i.low > target : i.low >= target) return 'met';
+  if (strict ? i.high <= target : i.high < target) return 'missed';
+  return 'not shown';
+}
+
 export function evaluateTargets(results: BenchResults): Targets {
   const groups = results.throughput ?? [];
   const rows = groups.flatMap((g) => g.rows);
@@ -38,35 +64,62 @@ export function evaluateTargets(results: BenchResults): Targets {
   const adapterThroughput = groups.flatMap((g) => {
     const bare = g.rows.find((r) => r.kind === 'bare');
     if (!bare) return [];
-    const bareByRound = new Map(bare.samples.map((s) => [s.round, s.rps]));
     return g.rows
-      .filter((r) => r.kind === 'ours')
+      .filter((r) => r.kind === 'ours' && !VARIANT_TARGETS.some((v) => v.id === r.id))
       .map((r) => {
-        const perRound = r.samples
-          .filter((s) => bareByRound.has(s.round))
-          .map((s) => s.rps / (bareByRound.get(s.round) as number));
-        const lo = min(perRound);
-        const hi = max(perRound);
+        const rps = r.ratioCI ?? pairedInterval(r.samples, bare.samples, (a, b) => a.rps / b.rps);
+        const cpu =
+          r.cpuRatioCI ?? pairedInterval(r.samples, bare.samples, (a, b) => b.cpuUs / a.cpuUs);
+        const cpuTarget = CPU_TARGETS[r.id] ?? ADAPTER_TARGET;
+        const v = verdict(rps, ADAPTER_TARGET);
         return {
           id: r.id,
           subject: `${r.label} vs ${bare.label}`,
-          value: `${x(r.ratio)} (rounds ${x(lo)}–${x(hi)})${finite(r.cpuRatio) ? `; by server CPU per probe ${x(r.cpuRatio)}` : ''}`,
-          met: r.ratio >= ADAPTER_TARGET,
-          withinNoise: lo < ADAPTER_TARGET && hi >= ADAPTER_TARGET,
-          cpuMet: finite(r.cpuRatio) ? r.cpuRatio >= ADAPTER_TARGET : undefined,
+          value: `req/s ${ci(rps)}; server CPU per probe ${ci(cpu)} (target ≥ ${cpuTarget})`,
+          met: v === 'met',
+          verdict: v,
+          cpuVerdict: verdict(cpu, cpuTarget),
         };
       });
   });
   const aheadOfPeers = groups.flatMap((g) =>
-    g.oursVsPeers.map((p) => ({
-      id: `${p.ours}/${p.peer}`,
-      subject: `${label(p.ours)} vs ${label(p.peer)}`,
-      value: `${x(p.ratio)} the peer’s req/s${finite(p.low) ? ` (rounds ${x(p.low)}–${x(p.high)})` : ''}${finite(p.cpuRatio) ? `; by server CPU per probe ${x(p.cpuRatio)}` : ''}`,
-      met: p.ratio > 1,
-      withinNoise: p.low <= 1 && p.high > 1,
-      cpuMet: finite(p.cpuRatio) ? p.cpuRatio > 1 : undefined,
-    })),
+    g.oursVsPeers
+      .filter((p) => !VARIANT_TARGETS.some((v) => v.id === p.ours))
+      .map((p) => {
+        const ours = g.rows.find((r) => r.id === p.ours);
+        const peer = g.rows.find((r) => r.id === p.peer);
+        const rps = p.ci ?? pairedInterval(ours?.samples, peer?.samples, (a, b) => a.rps / b.rps);
+        const cpu =
+          p.cpuCI ?? pairedInterval(ours?.samples, peer?.samples, (a, b) => b.cpuUs / a.cpuUs);
+        const v = verdict(rps, 1, true);
+        return {
+          id: `${p.ours}/${p.peer}`,
+          subject: `${label(p.ours)} vs ${label(p.peer)}`,
+          value: `req/s ${ci(rps)}; CPU per probe (peer ÷ ours) ${ci(cpu)}`,
+          met: v === 'met',
+          verdict: v,
+          cpuVerdict: verdict(cpu, 1, true),
+        };
+      }),
   );
+  const variants = VARIANT_TARGETS.flatMap((t) => {
+    const row = rows.find((r) => r.id === t.id);
+    const base = rows.find((r) => r.id === t.base);
+    if (!row || !base) return [];
+    const rps = pairedInterval(row.samples, base.samples, (a, b) => a.rps / b.rps);
+    const cpu = pairedInterval(row.samples, base.samples, (a, b) => b.cpuUs / a.cpuUs);
+    const v = verdict(rps, t.target);
+    return [
+      {
+        id: t.id,
+        subject: `${row.label} vs ${base.label}`,
+        value: `req/s ${ci(rps)}; server CPU per probe ${ci(cpu)} (target ≥ ${t.target})`,
+        met: v === 'met',
+        verdict: v,
+        cpuVerdict: verdict(cpu, t.target),
+      },
+    ];
+  });
   const runsPerProbe = (results.amplification ?? [])
     .filter((r) => r.kind === 'ours')
     .map((r) => ({
@@ -112,7 +165,15 @@ export function evaluateTargets(results: BenchResults): Targets {
         met: failed === 0 && clean,
       };
     });
-  return { adapterThroughput, aheadOfPeers, runsPerProbe, coreDependencies, coreImport, shutdown };
+  return {
+    adapterThroughput,
+    aheadOfPeers,
+    variants,
+    runsPerProbe,
+    coreDependencies,
+    coreImport,
+    shutdown,
+  };
 }
 
 /** Runs per probe: 5 decimals when small; n/a without probes (JSON turns NaN into null). */
@@ -128,4 +189,18 @@ export const finite = (value: number | null | undefined): value is number =>
 export function signed(value: number, digits = 1): string {
   if (!Number.isFinite(value)) return 'n/a';
   return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(digits)}`;
+}
+
+/** Interval of `f(a, b)` over the rounds both sample lists have (results files without CIs). */
+export function pairedInterval(
+  a: readonly ThroughputSample[] | undefined,
+  b: readonly ThroughputSample[] | undefined,
+  f: (a: ThroughputSample, b: ThroughputSample) => number,
+): Interval {
+  const byRound = new Map((b ?? []).map((s) => [s.round, s]));
+  return interval(
+    (a ?? [])
+      .filter((s) => byRound.has(s.round))
+      .map((s) => f(s, byRound.get(s.round) as ThroughputSample)),
+  );
 }

@@ -2,12 +2,13 @@
  * Probe throughput and latency: per framework group, every server of the group runs at once
  * (idle while not measured); rounds interleave them (A B C, B C A, ...) so drift in the shared
  * machine's load hits all alike; each round's ratio is taken against the bare route measured in
- * the same round, and medians are reported.
+ * the same round; medians are reported, and every ratio carries a 95 % t-interval over the
+ * paired per-round ratios (`ratioCI`, `cpuRatioCI`, and the same for ours vs each peer).
  */
 import type { BenchConfig } from '../config.js';
 import { type RunningServer, startServer } from '../proc.js';
 import type { Framework, Scenario } from '../scenarios.js';
-import { max, median, min, rotate } from '../stats.js';
+import { type Interval, interval, max, median, min, rotate } from '../stats.js';
 import { runWrk, type WrkResult } from '../wrk.js';
 
 export interface ThroughputSample {
@@ -38,6 +39,10 @@ export interface ThroughputRow {
   cpuUs: number;
   /** Bare route's median CPU/probe ÷ this one's: the req/s ratio a CPU-bound server would show. */
   cpuRatio: number;
+  /** 95 % interval of the per-round rps ÷ bare rps (same round). */
+  ratioCI?: Interval;
+  /** 95 % interval of the per-round bare CPU/probe ÷ this one's (same round). */
+  cpuRatioCI?: Interval;
   errors: number;
 }
 
@@ -55,6 +60,9 @@ export interface ThroughputGroup {
     high: number;
     /** Peer's median CPU/probe ÷ ours. */
     cpuRatio: number;
+    /** 95 % intervals of the per-round ours ÷ peer req/s and peer ÷ ours CPU/probe. */
+    ci?: Interval;
+    cpuCI?: Interval;
   }[];
 }
 
@@ -137,15 +145,15 @@ export function summarize(
 ): ThroughputGroup {
   const bare = members.find((m) => m.kind === 'bare');
   const bareByRound = new Map((bare ? (samples.get(bare.id) ?? []) : []).map((s) => [s.round, s]));
-  const perRound = (
+  const paired = (
     id: string,
     f: (s: ThroughputSample, bare: ThroughputSample) => number,
-  ): number =>
-    median(
-      (samples.get(id) ?? [])
-        .filter((s) => bareByRound.has(s.round))
-        .map((s) => f(s, bareByRound.get(s.round) as ThroughputSample)),
-    );
+  ): number[] =>
+    (samples.get(id) ?? [])
+      .filter((s) => bareByRound.has(s.round))
+      .map((s) => f(s, bareByRound.get(s.round) as ThroughputSample));
+  const perRound = (id: string, f: (s: ThroughputSample, bare: ThroughputSample) => number) =>
+    median(paired(id, f));
   const rows: ThroughputRow[] = members.map((m) => {
     const list = samples.get(m.id) ?? [];
     return {
@@ -161,6 +169,8 @@ export function summarize(
       extraUs: perRound(m.id, (s, b) => 1e6 / s.rps - 1e6 / b.rps),
       cpuUs: median(list.map((s) => s.cpuUs)),
       cpuRatio: Number.NaN,
+      ratioCI: interval(paired(m.id, (s, b) => s.rps / b.rps)),
+      cpuRatioCI: interval(paired(m.id, (s, b) => b.cpuUs / s.cpuUs)),
       errors: list.reduce((sum, s) => sum + s.non2xx + s.socketErrors, 0),
     };
   });
@@ -173,8 +183,8 @@ export function summarize(
   for (const ours of members.filter((m) => m.kind === 'ours')) {
     const mine = new Map((samples.get(ours.id) ?? []).map((s) => [s.round, s]));
     for (const peer of members.filter((m) => m.kind === 'peer')) {
-      const paired = (samples.get(peer.id) ?? []).filter((s) => mine.has(s.round));
-      const ratios = paired.map((s) => (mine.get(s.round) as ThroughputSample).rps / s.rps);
+      const theirs = (samples.get(peer.id) ?? []).filter((s) => mine.has(s.round));
+      const ratios = theirs.map((s) => (mine.get(s.round) as ThroughputSample).rps / s.rps);
       oursVsPeers.push({
         ours: ours.id,
         peer: peer.id,
@@ -182,6 +192,8 @@ export function summarize(
         low: min(ratios),
         high: max(ratios),
         cpuRatio: cpuOf(peer.id) / cpuOf(ours.id),
+        ci: interval(ratios),
+        cpuCI: interval(theirs.map((s) => s.cpuUs / (mine.get(s.round) as ThroughputSample).cpuUs)),
       });
     }
   }
