@@ -1,19 +1,57 @@
 /**
  * @health/dashboard: a status page and an SSE stream of changes, mounted through core's
- * extension routes. Off by default: nothing is registered until `dashboard(health)` is called.
+ * extension routes, so every adapter serves them. Off by default: nothing is registered until
+ * `dashboard(health)` is called.
  */
-import type { Health, HealthRequest, HealthResponse, StreamSink } from '@health/core';
+import { createHash } from 'node:crypto';
+import type {
+  CheckSnapshot,
+  Health,
+  HealthRequest,
+  HealthResponse,
+  LifecycleState,
+  StreamSink,
+  Visibility,
+} from '@health/core';
 
 export interface DashboardOptions {
-  /** Mount path of the page (the SSE stream is `<path>/events`). Default `/health/ui`. */
+  /**
+   * Mount path of the page, relative to where the probes are mounted; the SSE stream is
+   * `<path>/events`.
+   * @default '/health/ui'
+   */
   path?: string;
-  /** Who sees check messages/details; a public view shows states only. Default `never`. */
-  showDetails?: 'never' | 'always' | ((request: HealthRequest) => boolean);
-  /** Size of the change ring buffer replayed on `Last-Event-ID`. Default 200. */
+  /**
+   * Who sees check names, their statuses and when they last changed. Without it a caller sees
+   * the overall status and the lifecycle state only. Mounting the dashboard is the opt-in to
+   * showing names, hence the default (set `'never'` for a public page that shows states only).
+   * @default 'always'
+   */
+  showChecks?: Visibility;
+  /**
+   * Who sees latencies and failure messages (implies `showChecks`), as core's `showDetails`
+   * does for the JSON probes.
+   * @default 'never'
+   */
+  showDetails?: Visibility;
+  /** Changes kept in memory, shown in the timeline and replayed on `Last-Event-ID`. @default 200 */
   historySize?: number;
-  /** Heartbeat comment interval (ms). Default 15000. */
+  /** Interval of the SSE heartbeat comment (keeps proxies from closing an idle stream). @default 15000 */
   heartbeatMs?: number;
+  /** Page title and heading. @default 'Health' */
+  title?: string;
 }
+
+/** The function that stops feeding the page (and ends its open streams), plus live figures. */
+export interface DashboardHandle {
+  (): void;
+  /** Open SSE streams right now (a stream is dropped as soon as its client leaves). */
+  readonly clients: number;
+}
+
+type Exposure = 'status' | 'checks' | 'details';
+/** Overall status: the lifecycle state unless UP, then DOWN/DEGRADED/UP from the checks. */
+type Overall = Exclude<LifecycleState, 'UP'> | 'UP' | 'DOWN' | 'DEGRADED';
 
 interface Change {
   id: number;
@@ -21,91 +59,211 @@ interface Change {
   kind: 'state' | 'check';
   name: string;
   status: string;
-  message?: string;
+  overall: Overall;
+  state: LifecycleState;
+  /** The overall status differs from the one before this change. */
+  moved: boolean;
   duration?: number;
+  message?: string;
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+interface Row {
+  name: string;
+  status: string;
+  since?: number;
+  duration?: number;
+  message?: string;
+}
 
-function allowed(opt: DashboardOptions['showDetails'], req: HealthRequest): boolean {
-  if (opt === 'always') return true;
-  if (typeof opt !== 'function') return false;
+interface View {
+  state: LifecycleState;
+  overall: Overall;
+  at: number;
+  checks?: Row[];
+  history: Record<string, unknown>[];
+}
+
+const METHOD_NOT_ALLOWED: HealthResponse = Object.freeze({
+  status: 405,
+  headers: Object.freeze({
+    allow: 'GET, HEAD',
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': '30',
+  }),
+  body: '{"error":"Method Not Allowed"}',
+});
+
+function allowed(visibility: Visibility | undefined, request: HealthRequest): boolean {
+  if (visibility === 'always') return true;
+  if (typeof visibility !== 'function') return false;
   try {
-    return opt(req);
+    return visibility(request) === true;
   } catch {
-    return false; // a throwing visibility function counts as "no"
+    return false; // a throwing visibility function counts as "no", as in core
   }
 }
 
-/** Registers the page and its event stream on `health`; returns a function that stops feeding it. */
-export function dashboard(health: Health, options: DashboardOptions = {}): () => void {
-  const base = options.path ?? '/health/ui';
-  const size = options.historySize ?? 200;
-  const ring: Change[] = [];
-  const sinks = new Set<{ sink: StreamSink; details: boolean }>();
-  let nextId = 1;
+function overallOf(state: LifecycleState, checks: readonly CheckSnapshot[]): Overall {
+  if (state !== 'UP') return state;
+  let degraded = false;
+  for (const c of checks) {
+    if (c.result?.status !== 'DOWN') continue;
+    if (c.critical) return 'DOWN';
+    degraded = true;
+  }
+  return degraded ? 'DEGRADED' : 'UP';
+}
 
-  const publish = (c: Omit<Change, 'id'>) => {
-    const change = { ...c, id: nextId++ };
+/**
+ * Serves a live status page on `health` (through whatever adapter mounts it): GET `/health/ui`
+ * (server-rendered, works without JavaScript) and GET `/health/ui/events` (Server-Sent Events fed
+ * by core's state and check change events, `Last-Event-ID` replay). Call before mounting the
+ * adapter (Fastify and Nest register routes at mount time).
+ * @example
+ * const health = createHealth({ checks: [dbCheck] });
+ * dashboard(health, { showDetails: (req) => req.remoteAddress === '127.0.0.1' });
+ * app.use(healthRouter(health)); // @health/express: /health/ui is served too
+ */
+export function dashboard(health: Health, options: DashboardOptions = {}): DashboardHandle {
+  const base = options.path ?? '/health/ui';
+  const size = Math.max(0, options.historySize ?? 200);
+  const heartbeat = options.heartbeatMs ?? 15_000;
+  const title = options.title ?? 'Health';
+  const ring: Change[] = [];
+  const sinks = new Set<{ sink: StreamSink; exposure: Exposure }>();
+  // Ids start at the process's start time, so a browser still holding an id from the previous
+  // process never gets a replay from this one (it gets a snapshot).
+  let nextId = Date.now() * 1000;
+  let last: Overall = overallOf(health.state, health.snapshot().checks);
+
+  const exposureOf = (request: HealthRequest): Exposure =>
+    allowed(options.showDetails, request)
+      ? 'details'
+      : allowed(options.showChecks ?? 'always', request)
+        ? 'checks'
+        : 'status';
+
+  const publish = (c: Omit<Change, 'id' | 'moved'>) => {
+    const change: Change = { ...c, id: nextId++, moved: c.overall !== last };
+    last = c.overall;
     ring.push(change);
     if (ring.length > size) ring.shift();
-    for (const s of sinks) s.sink.write(frame('change', change, s.details));
+    for (const s of sinks) {
+      const text = frame(change, s.exposure);
+      if (text) s.sink.write(text);
+    }
   };
-  const offState = health.onStateChange((s) =>
-    publish({ kind: 'state', name: 'lifecycle', status: s.to, at: s.at }),
-  );
-  const offCheck = health.onCheckChange(({ name, current }) =>
+  const offState = health.onStateChange((s) => {
+    publish({
+      kind: 'state',
+      name: 'lifecycle',
+      status: s.to,
+      at: s.at,
+      state: s.to,
+      overall: overallOf(s.to, health.snapshot().checks),
+    });
+  });
+  const offCheck = health.onCheckChange(({ name, current }) => {
+    const checks = health
+      .snapshot()
+      .checks.map((c) => (c.name === name ? { ...c, result: current } : c));
     publish({
       kind: 'check',
       name,
       status: current.status,
       at: current.at,
-      duration: current.duration,
-      ...(current.message ? { message: current.message } : {}),
-    }),
-  );
+      duration: Math.round(current.duration),
+      state: health.state,
+      overall: overallOf(health.state, checks),
+      ...(current.message !== undefined ? { message: current.message } : {}),
+    });
+  });
 
-  const view = (details: boolean) => {
+  const view = (exposure: Exposure): View => {
     const snap = health.snapshot();
-    return {
+    const v: View = {
       state: snap.state,
+      overall: overallOf(snap.state, snap.checks),
       at: snap.at,
-      checks: snap.checks.map((c) => ({
-        name: c.name,
-        status: c.result?.status ?? 'UNKNOWN',
-        duration: c.result?.duration,
-        since: c.since,
-        ...(details && c.result?.message ? { message: c.result.message } : {}),
-      })),
-      history: ring.map((c) => strip(c, details)),
+      history: ring.flatMap((c) => {
+        const p = payload(c, exposure);
+        return p ? [p] : [];
+      }),
     };
+    if (exposure !== 'status')
+      v.checks = snap.checks.map((c) => {
+        const row: Row = { name: c.name, status: c.result?.status ?? 'UNKNOWN' };
+        if (c.since !== undefined) row.since = c.since;
+        if (exposure === 'details' && c.result) {
+          row.duration = Math.round(c.result.duration);
+          if (c.result.message !== undefined) row.message = c.result.message;
+        }
+        return row;
+      });
+    return v;
   };
 
   health.addRoute({
     path: base,
-    handle: (req) => page(view(allowed(options.showDetails, req)), `${base}/events`),
+    handle: (req) => {
+      const head = isHead(req.method);
+      if (!head && req.method.toUpperCase() !== 'GET') return METHOD_NOT_ALLOWED;
+      const exposure = exposureOf(req);
+      const body = page(
+        view(exposure),
+        exposure,
+        title,
+        `${base.slice(base.lastIndexOf('/') + 1)}/events`,
+      );
+      return {
+        status: 200,
+        headers: {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': 'no-store',
+          'content-length': String(Buffer.byteLength(body)),
+          'content-security-policy': CSP,
+          'x-content-type-options': 'nosniff',
+        },
+        body: head ? '' : body,
+      };
+    },
   });
-  health.addRoute({
-    path: `${base}/events`,
-    handle: (req) => events(req),
-  });
+  health.addRoute({ path: `${base}/events`, handle: (req) => events(req) });
 
   function events(req: HealthRequest): HealthResponse {
-    const details = allowed(options.showDetails, req);
-    const last = Number(req.headers?.['last-event-id']);
+    const head = isHead(req.method);
+    if (!head && req.method.toUpperCase() !== 'GET') return METHOD_NOT_ALLOWED;
+    const headers = {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      'x-accel-buffering': 'no', // nginx: do not buffer the stream
+    };
+    if (head) return { status: 200, headers, body: '' };
+    const exposure = exposureOf(req);
+    const from = lastEventId(req);
     return {
       status: 200,
-      headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store' },
+      headers,
       body: '',
       stream: (sink) => {
-        const entry = { sink, details };
-        if (Number.isInteger(last) && ring.length && last >= ring[0]!.id - 1) {
-          for (const c of ring) if (c.id > last) sink.write(frame('change', c, details));
+        const first = ring[0];
+        if (from !== undefined && first !== undefined && from >= first.id - 1 && from < nextId) {
+          sink.write('retry: 1000\n\n');
+          for (const c of ring) {
+            const text = c.id > from ? frame(c, exposure) : undefined;
+            if (text) sink.write(text);
+          }
         } else {
-          sink.write(`event: snapshot\ndata: ${JSON.stringify(view(details))}\n\n`);
+          const newest = ring[ring.length - 1];
+          const id = newest ? `id: ${newest.id}\n` : '';
+          sink.write(
+            `event: snapshot\nretry: 1000\n${id}data: ${JSON.stringify(view(exposure))}\n\n`,
+          );
         }
+        const entry = { sink, exposure };
         sinks.add(entry);
-        const beat = setInterval(() => sink.write(': heartbeat\n\n'), options.heartbeatMs ?? 15000);
+        const beat = setInterval(() => sink.write(': heartbeat\n\n'), heartbeat);
         beat.unref();
         sink.onClose(() => {
           clearInterval(beat);
@@ -115,53 +273,125 @@ export function dashboard(health: Health, options: DashboardOptions = {}): () =>
     };
   }
 
-  return () => {
+  const stop = () => {
     offState();
     offCheck();
-    for (const s of sinks) s.sink.end();
+    for (const s of [...sinks]) s.sink.end();
   };
+  return Object.defineProperty(stop, 'clients', { get: () => sinks.size }) as DashboardHandle;
 }
 
-function strip(c: Change, details: boolean): Change {
-  if (details || c.message === undefined) return c;
-  const { message: _m, ...rest } = c;
-  return rest;
+const isHead = (method: string) => method === 'HEAD' || method.toUpperCase() === 'HEAD';
+
+/** `Last-Event-ID` (EventSource's reconnect), or `?lastEventId=` (a page re-creating its EventSource). */
+function lastEventId(req: HealthRequest): number | undefined {
+  const header = req.headers?.['last-event-id'];
+  let raw = Array.isArray(header) ? header[0] : header;
+  if (raw === undefined) {
+    const q = req.path.indexOf('?');
+    if (q !== -1) raw = new URLSearchParams(req.path.slice(q + 1)).get('lastEventId') ?? undefined;
+  }
+  const id = Number(raw);
+  return raw && Number.isSafeInteger(id) ? id : undefined;
 }
 
-function frame(event: string, c: Change, details: boolean): string {
-  return `id: ${c.id}\nevent: ${event}\ndata: ${JSON.stringify(strip(c, details))}\n\n`;
+/** What a caller with `exposure` may see of a change (undefined: nothing, at `status` level). */
+function payload(c: Change, exposure: Exposure): Record<string, unknown> | undefined {
+  const { id, at, kind, name, status, overall, state } = c;
+  if (exposure === 'status') {
+    if (kind === 'check' && !c.moved) return undefined;
+    return {
+      id,
+      at,
+      kind: 'state',
+      name: 'lifecycle',
+      status: kind === 'state' ? status : overall,
+      overall,
+      state,
+    };
+  }
+  const p: Record<string, unknown> = { id, at, kind, name, status, overall, state };
+  if (exposure === 'details') {
+    if (c.duration !== undefined) p.duration = c.duration;
+    if (c.message !== undefined) p.message = c.message;
+  }
+  return p;
 }
 
-type View = {
-  state: string;
-  checks: { name: string; status: string; duration?: number; since?: number; message?: string }[];
-  history: Change[];
+function frame(c: Change, exposure: Exposure): string | undefined {
+  const p = payload(c, exposure);
+  return p && `id: ${c.id}\nevent: change\ndata: ${JSON.stringify(p)}\n\n`;
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const iso = (t: number | undefined) => (t === undefined ? '' : new Date(t).toISOString());
+const MARK: Record<string, string> = {
+  UP: '✓',
+  DOWN: '✗',
+  DEGRADED: '!',
+  STOPPING: '…',
+  STARTING: '…',
 };
+const badge = (status: string) =>
+  `<span class="s ${esc(status)}">${MARK[status] ?? '?'} ${esc(status)}</span>`;
 
-function page(v: View, eventsPath: string): HealthResponse {
-  const rows = v.checks
-    .map(
-      (c) =>
-        `<tr data-check="${esc(c.name)}"><td>${esc(c.name)}</td><td class="s ${esc(c.status)}">${esc(c.status)}</td><td>${c.duration ?? ''}</td><td>${c.since ? new Date(c.since).toISOString() : ''}</td><td>${esc(c.message ?? '')}</td></tr>`,
-    )
-    .join('');
+const STYLE = `body{font:15px/1.45 system-ui,sans-serif;margin:1.5rem auto;max-width:60rem;padding:0 1rem;color:#111;background:#fff}
+h1{font-size:1.4rem;margin:0 0 .5rem}table{border-collapse:collapse;width:100%;margin:1rem 0}
+th,td{padding:.35rem .6rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}th{background:#f4f4f5}
+.s{display:inline-block;padding:0 .45rem;border-radius:.3rem;font-weight:600;background:#e5e7eb;color:#111}
+.UP{background:#d1fae5;color:#065f46}.DOWN,.ERRORED{background:#fee2e2;color:#991b1b}
+.DEGRADED,.STARTING,.STOPPING{background:#fef3c7;color:#92400e}#conn{color:#555;font-size:.9em}
+ol{padding-left:1.2rem;font-size:.92em}time{color:#444}.sr{position:absolute;left:-9999px}`;
+
+/** Static: the page passes what varies in data attributes, so one hash allows it in the CSP. */
+const SCRIPT = `(function(){var d=document,b=d.body,es,last=b.dataset.last||'',det=b.dataset.exposure==='details',retry=1000;
+var M={UP:'\\u2713',DOWN:'\\u2717',DEGRADED:'!',STOPPING:'\\u2026',STARTING:'\\u2026'};
+function $(i){return d.getElementById(i)}
+function badge(el,s){el.innerHTML='';var x=d.createElement('span');x.className='s '+s;x.textContent=(M[s]||'?')+' '+s;el.appendChild(x)}
+function t(n){var e=d.createElement('time');if(n){var v=new Date(n);e.dateTime=v.toISOString();e.textContent=v.toLocaleTimeString()}return e}
+function cell(r,i,node){var c=r.children[i];c.textContent='';if(typeof node==='string')c.textContent=node;else c.appendChild(node)}
+function row(c){var tb=$('checks');if(!tb)return;var r=tb.querySelector('tr[data-check="'+CSS.escape(c.name)+'"]');
+if(!r){r=d.createElement('tr');r.dataset.check=c.name;var n=det?5:3;for(var i=0;i<n;i++)r.appendChild(d.createElement(i?'td':'th'));r.firstChild.scope='row';r.firstChild.textContent=c.name;tb.appendChild(r)}
+badge(r.children[1],c.status);cell(r,2,t(c.since||c.at));if(det){cell(r,3,c.duration==null?'':String(c.duration));cell(r,4,c.message||'')}}
+function top(v){badge($('overall'),v.overall);$('state').textContent=v.state;d.title=v.overall+' \\u00b7 '+d.title.replace(/^.* \\u00b7 /,'')}
+function line(c,prepend){var ol=$('timeline'),li=d.createElement('li');li.appendChild(t(c.at));
+li.appendChild(d.createTextNode(' '+c.name+' \\u2192 '+c.status+(c.message?' ('+c.message+')':'')));
+if(prepend)ol.insertBefore(li,ol.firstChild);else ol.appendChild(li);while(ol.children.length>50)ol.removeChild(ol.lastChild)}
+function conn(s){$('conn').textContent=s}
+function open(){es=new EventSource(b.dataset.events+(last?'?lastEventId='+last:''));
+es.onopen=function(){retry=1000;conn('live')};
+es.onerror=function(){if(es.readyState===2){conn('disconnected, retrying');setTimeout(open,retry);retry=Math.min(retry*2,15000)}else conn('reconnecting\\u2026')};
+es.addEventListener('snapshot',function(e){if(e.lastEventId)last=e.lastEventId;var v=JSON.parse(e.data);top(v);
+var tb=$('checks');if(tb&&v.checks){tb.textContent='';v.checks.forEach(row)}var ol=$('timeline');ol.textContent='';v.history.slice().reverse().forEach(function(c){line(c)})});
+es.addEventListener('change',function(e){last=e.lastEventId;var c=JSON.parse(e.data);top(c);if(c.kind==='check')row(c);line(c,true)})}
+open()})();`;
+
+const sha = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
+const CSP = `default-src 'none'; style-src ${sha(STYLE)}; script-src ${sha(SCRIPT)}; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'`;
+
+function page(v: View, exposure: Exposure, title: string, eventsUrl: string): string {
+  const det = exposure === 'details';
+  const newest = v.history[v.history.length - 1];
+  const table = v.checks
+    ? `<table><caption class="sr">Checks</caption><thead><tr><th scope="col">Check</th><th scope="col">Status</th><th scope="col">Last change</th>${det ? '<th scope="col">Latency (ms)</th><th scope="col">Message</th>' : ''}</tr></thead><tbody id="checks">${v.checks
+        .map(
+          (c) =>
+            `<tr data-check="${esc(c.name)}"><th scope="row">${esc(c.name)}</th><td>${badge(c.status)}</td><td><time datetime="${iso(c.since)}">${iso(c.since)}</time></td>${det ? `<td>${c.duration ?? ''}</td><td>${esc(c.message ?? '')}</td>` : ''}</tr>`,
+        )
+        .join('')}</tbody></table>`
+    : '';
   const timeline = v.history
     .slice(-50)
     .reverse()
-    .map((c) => `<li>${new Date(c.at).toISOString()} ${esc(c.name)} → ${esc(c.status)}</li>`)
+    .map(
+      (c) =>
+        `<li><time datetime="${iso(c.at as number)}">${iso(c.at as number)}</time> ${esc(String(c.name))} → ${esc(String(c.status))}${c.message ? ` (${esc(String(c.message))})` : ''}</li>`,
+    )
     .join('');
-  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Health</title>
-<style>.UP{color:#065f46;background:#d1fae5}.DOWN{color:#991b1b;background:#fee2e2}.STOPPING,.STARTING{background:#fef3c7}td,th{padding:.3em .6em}</style></head>
-<body><h1>Service: <span id="state" class="s ${esc(v.state)}" aria-live="polite">${esc(v.state)}</span></h1>
-<table><thead><tr><th>Check</th><th>Status</th><th>Latency (ms)</th><th>Last change</th><th>Message</th></tr></thead><tbody id="checks">${rows}</tbody></table>
-<h2>Recent changes</h2><ol id="timeline" aria-live="polite">${timeline}</ol>
-<script>(function(){var es=new EventSource(${JSON.stringify(eventsPath)});function set(el,s){el.textContent=s;el.className='s '+s}
-es.addEventListener('change',function(e){var c=JSON.parse(e.data);if(c.kind==='state'){set(document.getElementById('state'),c.status)}else{var r=document.querySelector('tr[data-check="'+CSS.escape(c.name)+'"]');if(r){set(r.children[1],c.status);r.children[2].textContent=c.duration==null?'':c.duration;r.children[3].textContent=new Date(c.at).toISOString()}}
-var li=document.createElement('li');li.textContent=new Date(c.at).toISOString()+' '+c.name+' → '+c.status;var t=document.getElementById('timeline');t.insertBefore(li,t.firstChild)});
-es.addEventListener('snapshot',function(e){var v=JSON.parse(e.data);set(document.getElementById('state'),v.state);v.checks.forEach(function(c){var r=document.querySelector('tr[data-check="'+CSS.escape(c.name)+'"]');if(r)set(r.children[1],c.status)})})})();</script></body></html>`;
-  return {
-    status: 200,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
-    body,
-  };
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${esc(v.overall)} · ${esc(title)}</title><noscript><meta http-equiv="refresh" content="15"></noscript><style>${STYLE}</style></head>
+<body data-events="${esc(eventsUrl)}" data-exposure="${exposure}" data-last="${newest ? newest.id : ''}"><main>
+<h1>${esc(title)}</h1><p role="status" aria-live="polite" aria-atomic="true">Status: <strong id="overall">${badge(v.overall)}</strong> · Lifecycle: <span id="state">${esc(v.state)}</span> · <span id="conn">as of <time datetime="${iso(v.at)}">${iso(v.at)}</time></span></p>
+${table}<h2>Recent changes</h2><ol id="timeline" aria-live="polite">${timeline}</ol></main>
+<script>${SCRIPT}</script></body></html>`;
 }
