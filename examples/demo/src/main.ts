@@ -7,7 +7,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createHealth, type HealthLogger, type HealthRequest, STATUS_TABLE } from '@health/core';
 import { openDatabase, serviceChecks } from '@health/example-shared-checks';
 import { healthRouter } from '@health/express';
+import { prometheusMetrics } from '@health/metrics/prometheus';
 import express from 'express';
+import { register } from 'prom-client';
 
 // The longest event-loop stall during start, printed at markReady (the probes must never wait 1 s).
 const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -42,6 +44,11 @@ app.use((req, res, next) => {
   next();
 });
 app.use(healthRouter(health));
+// @health/metrics on prom-client's global register, scraped at /metrics.
+prometheusMetrics(health);
+app.get('/metrics', async (_req, res) => {
+  res.type(register.contentType).send(await register.metrics());
+});
 let greet = async () => ({ greeting: 'still starting' });
 app.get('/api/greeting', async (_req, res) => {
   res.json(await greet());

@@ -6,6 +6,7 @@ import type { Health } from '@health/core';
 import type { Database } from '@health/example-shared-checks';
 import { healthRouter } from '@health/express';
 import express, { type Express } from 'express';
+import { register } from 'prom-client';
 
 export interface AppDependencies {
   health: Health;
@@ -16,6 +17,10 @@ export function buildApp({ health, db }: AppDependencies): Express {
   const app = express();
   // GET/HEAD /health, /health/live, /health/ready, /health/started; everything else goes on.
   app.use(healthRouter(health));
+  // Prometheus scrapes prom-client's registry (main.ts put @health/metrics on it).
+  app.get('/metrics', async (_req, res) => {
+    res.type(register.contentType).send(await register.metrics());
+  });
   // Express 5 forwards a rejected promise to the error handler (500), so no try/catch here.
   app.get('/api/greeting', async (_req, res) => {
     const result = (await db.query(

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createHealth } from '@health/core';
 import { serviceChecks, startDatabase, warmUp } from '@health/example-shared-checks';
+import { prometheusMetrics } from '@health/metrics/prometheus';
 import { buildApp } from './app.js';
 
 const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -19,6 +20,8 @@ const health = createHealth({
   shutdown: { signals: true, drainDelay: Number(process.env.DRAIN_DELAY_MS ?? 5000) },
 });
 health.onShutdown('database', () => db.close());
+// Check status, runs, durations, lifecycle and probe answers on prom-client's global register (/metrics).
+prometheusMetrics(health);
 
 // 1. Listen first (all interfaces: Fastify's default is localhost only, which a kubelet cannot
 // reach): the probes answer STARTING while the service initialises.

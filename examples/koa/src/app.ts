@@ -7,6 +7,7 @@ import type { Database } from '@health/example-shared-checks';
 import { healthMiddleware } from '@health/koa';
 import Router from '@koa/router';
 import Koa from 'koa';
+import { register } from 'prom-client';
 
 export interface AppDependencies {
   health: Health;
@@ -24,6 +25,12 @@ export function buildApp({ health, db }: AppDependencies): Koa {
     )) as { rows: { greeting: string; postgres: string }[] };
     ctx.body = result.rows[0];
   });
-  app.use(router.routes()).use(router.allowedMethods());
+  // Prometheus scrapes prom-client's registry (main.ts put @health/metrics on it).
+  const metrics = new Router();
+  metrics.get('/metrics', async (ctx) => {
+    ctx.type = register.contentType;
+    ctx.body = await register.metrics();
+  });
+  app.use(router.routes()).use(router.allowedMethods()).use(metrics.routes());
   return app;
 }

@@ -10,12 +10,14 @@ import {
   Controller,
   Get,
   Global,
+  Header,
   type INestApplication,
   Inject,
   Module,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { register } from 'prom-client';
 
 export const DB = Symbol('DB');
 
@@ -37,6 +39,16 @@ class GreetingController {
       "SELECT 'Hello from NestJS' AS greeting, current_setting('server_version') AS postgres",
     )) as { rows: { greeting: string; postgres: string }[] };
     return result.rows[0] as { greeting: string; postgres: string };
+  }
+}
+
+/** Prometheus scrapes prom-client's registry (main.ts put @health/metrics on it), on either platform. */
+@Controller('metrics')
+class MetricsController {
+  @Get()
+  @Header('Content-Type', register.contentType)
+  metrics(): Promise<string> {
+    return register.metrics();
   }
 }
 
@@ -69,7 +81,7 @@ export async function buildApp({
         }),
       }),
     ],
-    controllers: [GreetingController],
+    controllers: [GreetingController, MetricsController],
   })
   class AppModule {}
 

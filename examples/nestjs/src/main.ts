@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Health } from '@health/core';
 import { startDatabase, warmUp } from '@health/example-shared-checks';
+import { prometheusMetrics } from '@health/metrics/prometheus';
 import { HEALTH } from '@health/nestjs';
 import { buildApp } from './app.js';
 
@@ -23,6 +24,8 @@ const app = await buildApp({
 });
 // Nest's own shutdown hooks run too (DatabaseModule closes the database in onApplicationShutdown).
 app.enableShutdownHooks();
+// Check status, runs, durations, lifecycle and probe answers on prom-client's global register (/metrics).
+prometheusMetrics(app.get<Health>(HEALTH as never));
 // 1. Listen first: the probes answer STARTING while the service initialises.
 await app.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '0.0.0.0');
 const { port } = app.getHttpServer().address() as AddressInfo;

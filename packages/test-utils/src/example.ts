@@ -38,7 +38,7 @@ export function runExampleContract(name: string, contract: ExampleContract): voi
     const ready = await until(
       () => httpRequest(`${base}/health/ready`),
       (res) => res.status === 200,
-      10_000,
+      30_000, // PGlite's WASM start-up, on a machine running the rest of the suite
     );
     expect(ready.status).toBe(200);
     expect(ready.body).toBe('{"status":"UP"}');
@@ -48,6 +48,13 @@ export function runExampleContract(name: string, contract: ExampleContract): voi
       expect(res.headers['cache-control']).toBe('no-store');
     }
     expect((await httpRequest(`${base}/health`, { method: 'POST' })).status).toBe(405);
+    // Every example exposes @health/metrics on prom-client's registry, through its own framework.
+    const metrics = await httpRequest(`${base}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(metrics.body).toContain('health_state{state="UP"} 1');
+    expect(metrics.body).toMatch(/^health_check_status\{name="database",probe="readiness"[^}]*\} 1$/m);
+    expect(metrics.body).toMatch(/^health_probe_requests_total\{probe="readiness",code="200"\} \d+$/m);
     const business = await httpRequest(`${base}${contract.business.path}`);
     expect(business.status).toBe(200);
     expect(JSON.parse(business.body)).toMatchObject(contract.business.body);
