@@ -395,3 +395,13 @@ function page(v: View, exposure: Exposure, title: string, eventsUrl: string): st
 ${table}<h2>Recent changes</h2><ol id="timeline" aria-live="polite">${timeline}</ol></main>
 <script>${SCRIPT}</script></body></html>`;
 }
+
+export {
+  type NotifyEvent,
+  payload,
+  renderTemplate,
+  type Webhook,
+  type WebhookOptions,
+  type WebhookStats,
+  webhooks,
+} from './notify.js';
