@@ -61,7 +61,11 @@ beforeAll(async () => {
     log = (log + c).slice(-4_000);
   });
   const end = Date.now() + 30_000;
-  const ready = () => get(`${promUrl}/-/ready`).then((r) => r.status === 200, () => false);
+  const ready = () =>
+    get(`${promUrl}/-/ready`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
   while (!(await ready())) {
     if (Date.now() > end || prometheus.exitCode !== null)
       throw new Error(`prometheus did not become ready:\n${log}`);

@@ -53,8 +53,12 @@ export function runExampleContract(name: string, contract: ExampleContract): voi
     expect(metrics.status).toBe(200);
     expect(metrics.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(metrics.body).toContain('health_state{state="UP"} 1');
-    expect(metrics.body).toMatch(/^health_check_status\{name="database",probe="readiness"[^}]*\} 1$/m);
-    expect(metrics.body).toMatch(/^health_probe_requests_total\{probe="readiness",code="200"\} \d+$/m);
+    expect(metrics.body).toMatch(
+      /^health_check_status\{name="database",probe="readiness"[^}]*\} 1$/m,
+    );
+    expect(metrics.body).toMatch(
+      /^health_probe_requests_total\{probe="readiness",code="200"\} \d+$/m,
+    );
     const business = await httpRequest(`${base}${contract.business.path}`);
     expect(business.status).toBe(200);
     expect(JSON.parse(business.body)).toMatchObject(contract.business.body);
