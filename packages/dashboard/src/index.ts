@@ -397,6 +397,19 @@ ${table}<h2>Recent changes</h2><ol id="timeline" aria-live="polite">${timeline}<
 }
 
 export {
+  type Fleet,
+  type FleetChange,
+  type FleetCheck,
+  type FleetOptions,
+  type FleetStatus,
+  type FleetTarget,
+  normalizeTargets,
+  readAnswer,
+  type ServiceView,
+  startFleet,
+} from './fleet.js';
+export { FLEET_USAGE, parseFleetArgs, runFleet } from './fleet-cli.js';
+export {
   type NotifyEvent,
   payload,
   renderTemplate,
