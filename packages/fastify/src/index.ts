@@ -6,6 +6,7 @@ import {
   deliver,
   type Health,
   type HealthInput,
+  type HealthRequest,
   type HealthResponse,
   resolveHealth,
   routedRequest,
@@ -56,6 +57,19 @@ const sendReply = (reply: FastifyReply, res: HealthResponse) => {
   return reply;
 };
 
+// Fastify always parses a query (`{}` without one): hand it to core only when the URL has one, so
+// a plain probe skips core's query reading; with `?...`, core's own helper (path keeps the query).
+const coreRequest = (path: string, request: FastifyRequest): HealthRequest =>
+  request.url.indexOf('?') === -1
+    ? {
+        method: request.method,
+        path,
+        headers: request.headers,
+        remoteAddress: request.socket?.remoteAddress,
+        httpVersionMajor: request.raw.httpVersionMajor,
+      }
+    : routedRequest(path, request);
+
 const plugin: FastifyPluginAsync<FastifyHealthOptions> = async (fastify, options) => {
   const { prefix, logLevel, logSerializers, ...input } = options as FastifyHealthOptions &
     Record<'logLevel' | 'logSerializers', never>;
@@ -74,8 +88,11 @@ const plugin: FastifyPluginAsync<FastifyHealthOptions> = async (fastify, options
         exposeHeadRoute: false,
         schema,
         handler: (request, reply) => {
-          const answer = health.respond(routedRequest(corePath(request), request));
-          return answer === undefined ? reply.callNotFound() : deliver(answer, sendReply, reply);
+          const answer = health.respond(coreRequest(corePath(request), request));
+          if (answer === undefined) return reply.callNotFound();
+          const sent = deliver(answer, sendReply, reply);
+          // Sent synchronously (a cached answer): return nothing, so Fastify does not await the reply.
+          return sent === reply ? undefined : sent;
         },
       });
     for (const { path, subpaths } of health.routes) {
