@@ -1,3 +1,4 @@
 import { defineHealthTsup } from '../../tsup.config.base.js';
 
-export default defineHealthTsup({ index: 'src/index.ts' });
+// `bin` is the `health-dashboard` fleet executable (ESM, shebang kept); `index` the API.
+export default defineHealthTsup({ index: 'src/index.ts', bin: 'src/bin.ts' });
