@@ -63,7 +63,10 @@ function summary(results: BenchResults): string[] {
     t.adapterThroughput,
   );
   add('Ahead of every peer (same framework, same run; req/s and CPU per probe)', t.aheadOfPeers);
-  add('Groups, tagged checks and thresholds cost (almost) nothing', t.variants);
+  add(
+    'Features cost the probe (almost) nothing vs plain @health/core: groups and thresholds, metrics on, dashboard SSE clients connected',
+    t.variants,
+  );
   add('Check runs ≤ 1 per cache interval, whatever the probe rate', t.runsPerProbe);
   add('`@health/core`: zero runtime dependencies', t.coreDependencies);
   add('`@health/core` imports faster than every peer', t.coreImport);

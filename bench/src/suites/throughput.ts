@@ -101,7 +101,8 @@ async function runGroup(
           mode: 'throughput',
           cpu: config.serverCpu,
           ipc: true,
-          env: { BENCH_CACHE_MS: String(config.cacheMs) },
+          // The load CPU, for servers that start their own idle clients (dashboard SSE).
+          env: { BENCH_CACHE_MS: String(config.cacheMs), BENCH_LOAD_CPU: config.loadCpu ?? '' },
         }),
       );
     }
