@@ -1,6 +1,6 @@
 /**
- * README doc tests. The runnable block of a README is the first ```ts block under its
- * "Quick start" heading, read when the test runs (READMEs change in parallel; nothing is copied).
+ * README doc tests. The runnable block of a README is the first ```ts block under its first
+ * "Quick start" heading ("Quick start: Prometheus" counts), read when the test runs (READMEs change in parallel; nothing is copied).
  *
  * What the test adds around the block, and nothing else:
  *   - STAND_INS: a prelude for free identifiers the snippet assumes the reader already has
@@ -29,7 +29,9 @@ process.exit(0);
 `;
 
 export function quickStart(readme: string): string | undefined {
-  const section = /^#{2,3} Quick start\s*$([\s\S]*?)(?=^#{1,3} |(?![\s\S]))/im.exec(readme)?.[1];
+  const section = /^#{2,3} Quick start(?::[^\n]*)?\s*$([\s\S]*?)(?=^#{1,3} |(?![\s\S]))/im.exec(
+    readme,
+  )?.[1];
   return section ? /```ts\n([\s\S]*?)\n```/.exec(section)?.[1] : undefined;
 }
 

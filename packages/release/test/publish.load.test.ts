@@ -32,6 +32,7 @@ const ADAPTERS = [
   '@health/koa',
   '@health/nestjs',
   '@health/checks',
+  '@health/metrics',
 ];
 let scratch: string;
 let registry: Registry;
@@ -56,6 +57,7 @@ async function frameworks(): Promise<Record<string, string>> {
     '@nestjs/platform-express': await devVersion('nestjs', '@nestjs/platform-express'),
     'reflect-metadata': await devVersion('nestjs', 'reflect-metadata'),
     rxjs: await devVersion('nestjs', 'rxjs'),
+    'prom-client': await devVersion('metrics', 'prom-client'),
   };
 }
 
