@@ -1,11 +1,15 @@
-/** Argument parsing for the `health` bin. The doctor is imported only for `health doctor`. */
+/**
+ * Argument parsing for the `health` bin. The doctor is imported only for `health doctor`, and
+ * `@health/dashboard` only for `health dashboard`.
+ */
 import { parseArgs } from 'node:util';
 import { CliError, INVALID_OPTION } from './errors.js';
 import { probe } from './probe.js';
 
 const USAGE = `usage:
   health probe <http(s)://...|grpc://host:port[/service]> [--timeout ms] [--expect-status code] [--insecure]
-  health doctor <manifest.yaml> [--from url | --config module] [--drain-delay ms] [--lb-deregistration ms] [--json]`;
+  health doctor <manifest.yaml> [--from url | --config module] [--drain-delay ms] [--lb-deregistration ms] [--json]
+  health dashboard --target name=url ... | --config fleet.json [--port n] [--interval ms] [--history n]  (needs @health/dashboard)`;
 
 function ms(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -66,6 +70,10 @@ export async function main(
       });
       out.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
       return report.ok ? 0 : 1;
+    }
+    if (command === 'dashboard') {
+      const { dashboardCommand } = await import('./dashboard.js');
+      return await dashboardCommand(rest, out, err);
     }
     err.write(`${USAGE}\n`);
     return 2;
