@@ -46,7 +46,7 @@ describe("adapter READMEs' options tables", () => {
   const body = source.slice(source.indexOf('export interface HealthOptions {'));
   const keys = [...body.slice(0, body.indexOf('\n}')).matchAll(/^ {2}(\w+)\?:/gm)].map((m) => m[1]);
 
-  it.each(['express', 'koa', 'nestjs'])('%s lists every core option', (adapter) => {
+  it.each(['express', 'fastify', 'koa', 'nestjs'])('%s lists every core option', (adapter) => {
     const readme = readFileSync(new URL(`../../${adapter}/README.md`, import.meta.url), 'utf8');
     expect(keys.length).toBeGreaterThan(10);
     expect(keys.filter((key) => !readme.includes(`\`${key}\``))).toEqual([]);
