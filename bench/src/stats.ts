@@ -72,3 +72,13 @@ export function interval(values: readonly number[]): Interval {
 export function relativeHalfWidth(ci: Interval): number {
   return (ci.high - ci.low) / 2 / Math.abs(ci.mean);
 }
+
+/**
+ * Rounds a t-interval like `ci` would need for a relative half-width of `target` (0.02 = ±2 %):
+ * the half-width shrinks with √n, so n · (now ÷ target)², at least 2. NaN without an interval.
+ */
+export function roundsFor(ci: Interval, target = 0.02): number {
+  const now = relativeHalfWidth(ci);
+  if (!Number.isFinite(now) || ci.n < 2) return Number.NaN;
+  return Math.max(2, Math.ceil(ci.n * (now / target) ** 2 - 1e-9));
+}

@@ -1,7 +1,7 @@
 /** The 95 % intervals and verdicts the throughput report is judged by (no load, pure functions). */
 import { describe, expect, it } from 'vitest';
 import { pairedInterval, verdict } from '../src/report/targets.js';
-import { interval, relativeHalfWidth, tQuantile975 } from '../src/stats.js';
+import { interval, relativeHalfWidth, roundsFor, tQuantile975 } from '../src/stats.js';
 import type { ThroughputSample } from '../src/suites/throughput.js';
 
 describe('interval', () => {
@@ -59,5 +59,16 @@ describe('pairedInterval', () => {
     );
     expect(ci.n).toBe(2);
     expect(ci.mean).toBeCloseTo(1.5, 12);
+  });
+});
+
+describe('roundsFor', () => {
+  it('scales the rounds by the square of the width ratio', () => {
+    // ±4 % from 5 rounds: ±2 % needs about 4× the rounds
+    expect(roundsFor({ mean: 1, low: 0.96, high: 1.04, n: 5 }, 0.02)).toBe(20);
+    expect(roundsFor({ mean: 1, low: 0.99, high: 1.01, n: 5 }, 0.02)).toBe(2);
+    expect(Number.isNaN(roundsFor({ mean: 1, low: Number.NaN, high: Number.NaN, n: 1 }))).toBe(
+      true,
+    );
   });
 });

@@ -8,7 +8,16 @@
 import type { BenchConfig } from '../config.js';
 import { type RunningServer, startServer } from '../proc.js';
 import type { Framework, Scenario } from '../scenarios.js';
-import { type Interval, interval, max, median, min, rotate } from '../stats.js';
+import {
+  type Interval,
+  interval,
+  max,
+  median,
+  min,
+  relativeHalfWidth,
+  rotate,
+  roundsFor,
+} from '../stats.js';
 import { runWrk, type WrkResult } from '../wrk.js';
 
 export interface ThroughputSample {
@@ -136,7 +145,17 @@ async function runGroup(
   } finally {
     await Promise.all([...servers.values()].map((s) => s.kill()));
   }
-  return summarize(framework, members, samples);
+  const group = summarize(framework, members, samples);
+  for (const row of group.rows.filter((r) => r.kind !== 'bare')) {
+    const width = (i: Interval | undefined) =>
+      i && Number.isFinite(i.low)
+        ? `±${(100 * relativeHalfWidth(i)).toFixed(1)} % (±2 % needs ~${roundsFor(i)} rounds)`
+        : 'no interval';
+    log(
+      `  ${framework} ${row.id} vs bare: req/s ${row.ratioCI?.mean.toFixed(3)} ${width(row.ratioCI)}; CPU/probe ${row.cpuRatioCI?.mean.toFixed(3)} ${width(row.cpuRatioCI)}`,
+    );
+  }
+  return group;
 }
 
 export function summarize(
