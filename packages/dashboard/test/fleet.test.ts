@@ -3,6 +3,7 @@
 // SIGKILLed and the page and the SSE stream mark it UNREACHABLE with the time since last contact.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type PostgresHandle, startPostgres } from '@health/test-services';
 import { killServices, type ServiceProcess, startService } from '@health/test-utils';
+import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeTargets, readAnswer, startFleet } from '../src/fleet.js';
 import { parseFleetArgs } from '../src/fleet-cli.js';
@@ -22,6 +24,7 @@ const BIN = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const EXAMPLES = ['express', 'fastify', 'koa', 'nestjs'] as const;
 const INTERVAL = 250;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 interface Bin {
   child: ChildProcess;
@@ -71,9 +74,19 @@ describe('fleet mode watching the four examples', () => {
   const services = new Map<string, ServiceProcess>();
   let fleet: Bin | undefined;
   let base = '';
+  let browser: Browser | undefined;
 
   beforeAll(async () => {
-    postgres = await startPostgres();
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium, or set CHROMIUM_PATH`);
+    [postgres, browser] = await Promise.all([
+      startPostgres(),
+      puppeteer.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+      }),
+    ]);
     const env = { DATABASE_URL: postgres.url, DRAIN_DELAY_MS: '0' };
     const started = await Promise.all(
       EXAMPLES.map((name) =>
@@ -93,6 +106,7 @@ describe('fleet mode watching the four examples', () => {
   }, 60_000);
 
   afterAll(async () => {
+    await browser?.close();
     fleet?.child.kill('SIGKILL');
     killServices();
     await postgres?.kill();
@@ -120,6 +134,12 @@ describe('fleet mode watching the four examples', () => {
       }
     };
     await read((t) => t.includes('event: snapshot'), 2000);
+    // And in a real browser: the page is loaded once, then only the stream updates it.
+    const page = await (browser as Browser).newPage();
+    await page.goto(`${base}/`);
+    const status = (name: string) =>
+      page.$eval(`tr[data-service="${name}"]`, (r) => (r as HTMLElement).dataset.status);
+    expect(await status('koa')).toBe('UP');
 
     const victim = services.get('koa') as ServiceProcess;
     const killedAt = Date.now();
@@ -135,8 +155,34 @@ describe('fleet mode watching the four examples', () => {
     // Within about one poll period (plus the kill's own latency).
     expect(markedAfter).toBeLessThan(INTERVAL * 2 + 1500);
 
-    // Two seconds later the page says how long ago koa was last heard from.
-    await new Promise((r) => setTimeout(r, 2200));
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('tr[data-service="koa"]') as HTMLElement | null)?.dataset.status ===
+        'UNREACHABLE',
+      { timeout: 3000, polling: 'mutation' },
+    );
+    const shownAfter = Date.now() - killedAt;
+
+    // Seconds later the page says how long ago koa was last heard from (ticking, no reload).
+    await page.waitForFunction(
+      () =>
+        /^([3-9]|\d\d) s ago$/.test(
+          document.querySelector('tr[data-service="koa"]')?.children[2]?.textContent ?? '',
+        ),
+      { timeout: 5000 },
+    );
+    const koaRow = await page.$eval('tr[data-service="koa"]', (r) => r.textContent);
+    expect(koaRow).toMatch(/⚠ UNREACHABLE/);
+    expect(koaRow).toMatch(/ECONNREFUSED/);
+    for (const name of ['express', 'fastify', 'nestjs'])
+      expect(await status(name), name).toBe('UP');
+    expect(await page.$eval('#conn', (e) => e.textContent)).toBe('live');
+    const expressHeard = await page.$eval(
+      'tr[data-service="express"]',
+      (r) => r.children[2]?.textContent,
+    );
+    expect(expressHeard).toMatch(/^[01] s ago$/);
+    await page.close();
     const snap = await snapshot();
     const koa = snap.services.find((s) => s.name === 'koa');
     expect(koa?.status).toBe('UNREACHABLE');
@@ -147,12 +193,12 @@ describe('fleet mode watching the four examples', () => {
       expect(s.status, s.name).toBe('UP');
       expect(snap.now - (s.lastHeard ?? 0), s.name).toBeLessThan(INTERVAL * 4 + 500);
     }
-    const page = await (await fetch(`${base}/`)).text();
-    const row = /<tr data-service="koa" data-status="UNREACHABLE"[^>]*>(.*?)<\/tr>/.exec(page);
+    const html = await (await fetch(`${base}/`)).text();
+    const row = /<tr data-service="koa" data-status="UNREACHABLE"[^>]*>(.*?)<\/tr>/.exec(html);
     expect(row?.[1]).toMatch(/⚠ UNREACHABLE/);
     expect(row?.[1]).toMatch(/>([2-9]|\d\d) s ago</);
     for (const name of ['express', 'fastify', 'nestjs'])
-      expect(page).toContain(`<tr data-service="${name}" data-status="UP"`);
+      expect(html).toContain(`<tr data-service="${name}" data-status="UP"`);
     // The stream keeps telling each service's last contact.
     await read(
       (t) => /event: service\ndata: [^\n]*"name":"express"[^\n]*"status":"UP"/.test(t),
@@ -161,7 +207,7 @@ describe('fleet mode watching the four examples', () => {
     controller.abort();
     await reader.cancel().catch(() => {});
     console.log(
-      `fleet: koa marked UNREACHABLE ${markedAfter} ms after SIGKILL (poll ${INTERVAL} ms)`,
+      `fleet: koa marked UNREACHABLE ${markedAfter} ms after SIGKILL on SSE, ${shownAfter} ms in Chromium (poll ${INTERVAL} ms)`,
     );
   });
 });
