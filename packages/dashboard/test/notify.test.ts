@@ -220,3 +220,51 @@ it('templates, opt-in messages, lifecycle events and option errors', async () =>
     /"failureThreshold" must be an integer >= 1/,
   );
 });
+
+it('background (interval) checks: one down after 3 failed runs, one restored; other instances ignored', async () => {
+  const r = await receiver();
+  let failing = true;
+  const health = createHealth({
+    startReady: true,
+    logger: false,
+    checks: [
+      {
+        name: 'db',
+        interval: 20,
+        check: () => {
+          if (failing) throw new Error('down');
+        },
+      },
+    ],
+  });
+  // Another instance failing the whole time: its runs are on the same tracing channel.
+  const other = createHealth({
+    startReady: true,
+    logger: false,
+    checks: [{ name: 'db', interval: 20, check: () => Promise.reject(new Error('other')) }],
+  });
+  cleanup.push(() => {
+    void health.close?.();
+    void other.close?.();
+  });
+  const w = hook(health, { url: r.url, failureThreshold: 3 });
+  await until(() => r.got.length === 1, 3000);
+  const runsAtDown = health.runCount('db');
+  await new Promise((res) => setTimeout(res, 200)); // ~10 more failed runs: no more notifications
+  expect(health.runCount('db')).toBeGreaterThan(runsAtDown + 3);
+  expect(r.got.map((g) => g.body.event)).toEqual(['down']);
+  expect(nth(r.got, 0).body.consecutiveFailures).toBe(3);
+  failing = false;
+  await until(() => r.got.length === 2, 3000);
+  await w.idle();
+  expect(r.got.map((g) => g.body.event)).toEqual(['down', 'restored']);
+  expect(w.stats.sent).toBe(2);
+});
+
+async function until(done: () => boolean, ms: number) {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms`);
+    await new Promise((res) => setTimeout(res, 10));
+  }
+}
