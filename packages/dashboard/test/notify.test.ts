@@ -145,7 +145,8 @@ it('keeps notifications for one check minIntervalMs apart and converges on the c
   // At the end of the interval the check is UP: one `restored`, not five more flips.
   expect(r.got.map((g) => g.body.event)).toEqual(['down', 'restored']);
   const gap = nth(r.got, 1).at - nth(r.got, 0).at;
-  expect(gap).toBeGreaterThanOrEqual(390);
+  // Sends are 400 ms apart; arrivals can differ by the first request's connection set-up.
+  expect(gap).toBeGreaterThanOrEqual(340);
   expect(gap).toBeLessThan(600);
 });
 
