@@ -17,7 +17,11 @@ export const FLEET_USAGE = `usage: health-dashboard --target name=url [--target 
   --interval ms       poll period per service (default 2000)
   --timeout ms        timeout of one poll (default min(interval, 2000))
   --history n         changes kept per service (default 100)
-  --title text        page title`;
+  --title text        page title
+  --webhook url       POST a notification when a service is DOWN/UNREACHABLE for
+                      --failure-threshold polls in a row (default 3), and when restored; repeatable
+  --webhook-preset p  json (default) or slack
+  --min-interval ms   per service, between two notifications (default 60000)`;
 
 export class UsageError extends Error {}
 
@@ -51,7 +55,16 @@ async function config(file: string): Promise<Partial<FleetOptions>> {
   }
   if (!json || typeof json !== 'object' || Array.isArray(json))
     throw new UsageError(`--config ${file}: must be a JSON object`);
-  const known = ['targets', 'port', 'host', 'intervalMs', 'timeoutMs', 'historySize', 'title'];
+  const known = [
+    'targets',
+    'port',
+    'host',
+    'intervalMs',
+    'timeoutMs',
+    'historySize',
+    'title',
+    'webhooks',
+  ];
   const extra = Object.keys(json).filter((k) => !known.includes(k));
   if (extra.length) throw new UsageError(`--config ${file}: unknown key(s) ${extra.join(', ')}`);
   const { targets, ...rest } = json;
@@ -62,6 +75,8 @@ async function config(file: string): Promise<Partial<FleetOptions>> {
       : undefined;
   if (targets !== undefined && !list)
     throw new UsageError(`--config ${file}: "targets" must be a list or an object`);
+  if (rest.webhooks !== undefined && !Array.isArray(rest.webhooks))
+    throw new UsageError(`--config ${file}: "webhooks" must be a list of { url, ... }`);
   return { ...(rest as Partial<FleetOptions>), ...(list ? { targets: list } : {}) };
 }
 
@@ -90,6 +105,23 @@ export async function parseFleetArgs(argv: string[]): Promise<FleetOptions | 'he
   set('timeoutMs', pick(int('timeout', v.timeout), fromFile.timeoutMs));
   set('historySize', pick(int('history', v.history), fromFile.historySize));
   set('title', pick(v.title, fromFile.title));
+  const preset = v['webhook-preset'] as 'json' | 'slack' | undefined;
+  if (preset !== undefined && preset !== 'json' && preset !== 'slack')
+    throw new UsageError(`--webhook-preset must be json or slack, got ${JSON.stringify(preset)}`);
+  const threshold = int('failure-threshold', v['failure-threshold']);
+  const minInterval = int('min-interval', v['min-interval']);
+  const hooks = [
+    ...(fromFile.webhooks ?? []),
+    ...(v.webhook ?? []).map((url) => ({
+      url,
+      ...(preset ? { preset } : {}),
+      ...(threshold !== undefined ? { failureThreshold: threshold } : {}),
+      ...(minInterval !== undefined ? { minIntervalMs: minInterval } : {}),
+    })),
+  ];
+  if (!v.webhook?.length && (preset || threshold !== undefined || minInterval !== undefined))
+    throw new UsageError('--webhook-preset, --failure-threshold and --min-interval need --webhook');
+  if (hooks.length) options.webhooks = hooks;
   return options;
 }
 
@@ -102,6 +134,10 @@ const OPTIONS = {
   timeout: { type: 'string' },
   history: { type: 'string' },
   title: { type: 'string' },
+  webhook: { type: 'string', multiple: true },
+  'webhook-preset': { type: 'string' },
+  'failure-threshold': { type: 'string' },
+  'min-interval': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

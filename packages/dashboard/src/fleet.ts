@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fleetPage } from './fleet-page.js';
+import { createNotifier, type Notifier, type Observation, type WebhookOptions } from './notify.js';
 
 export interface FleetTarget {
   /** Shown on the page; unique. */
@@ -31,6 +32,11 @@ export interface FleetOptions {
   heartbeatMs?: number;
   /** Page title. @default 'Fleet health' */
   title?: string;
+  /**
+   * Webhooks on service changes, as `webhooks()` has them for checks: a service DOWN or
+   * UNREACHABLE for `failureThreshold` polls in a row, then `restored`; `checks` filters services.
+   */
+  webhooks?: readonly WebhookOptions[];
 }
 
 /** A service's status as the fleet sees it. */
@@ -82,10 +88,18 @@ export interface Fleet {
   /** `http://host:port` the page is served on. */
   readonly url: string;
   services(): ServiceView[];
+  /** The webhooks' delivery figures, in `options.webhooks` order. */
+  readonly notifications: readonly {
+    sent: number;
+    failed: number;
+    dropped: number;
+    requests: number;
+  }[];
   close(): Promise<void>;
 }
 
 const NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
+const FAILING = new Set<FleetStatus>(['DOWN', 'UNREACHABLE', 'ERRORED']);
 
 export class FleetError extends Error {
   readonly code = 'HEALTH_FLEET_INVALID_OPTION';
@@ -192,6 +206,28 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     (t): ServiceView => ({ name: t.name, url: t.url, status: 'PENDING', history: [] }),
   );
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const failedPolls = new Map<string, number>();
+  const observation = (s: ServiceView): Observation => ({
+    failing: FAILING.has(s.status),
+    failures: failedPolls.get(s.name) ?? 0,
+    status: s.status,
+    at: s.lastPolled ?? Date.now(),
+    ...(s.error ? { message: s.error } : {}),
+  });
+  const byName = new Map(services.map((s) => [s.name, s]));
+  const notifiers: Notifier[] = (options.webhooks ?? []).map((w, i) => {
+    try {
+      return createNotifier(w, (name) => {
+        const s = byName.get(name);
+        return s && observation(s);
+      });
+    } catch (error) {
+      return invalid(
+        `webhooks[${i}]:`,
+        (error as Error).message.replace(/^@health\/dashboard: /, ''),
+      );
+    }
+  });
   const polls = new Set<Promise<void>>();
 
   const broadcast = (event: string, data: unknown, id?: number) => {
@@ -258,6 +294,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       s.since = now;
       record(s, 'service', s.name, s.status);
     }
+    failedPolls.set(s.name, FAILING.has(s.status) ? (failedPolls.get(s.name) ?? 0) + 1 : 0);
+    for (const n of notifiers) n.observe(s.name, observation(s));
     broadcast('service', { ...publicView(s), now });
   }
 
@@ -330,13 +368,17 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   return {
     url: `http://${shown}:${address.port}`,
     services: () => services.map((s) => ({ ...s, history: [...s.history] })),
+    notifications: notifiers.map((n) => n.stats),
     async close() {
       closed = true;
+      for (const n of notifiers) n.close();
       for (const t of timers.values()) clearTimeout(t);
       for (const res of clients) res.end();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await Promise.allSettled([...polls]);
+      // Pending deliveries finish within their timeouts and retries.
+      await Promise.all(notifiers.map((n) => n.idle()));
     },
   };
 }

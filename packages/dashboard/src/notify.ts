@@ -108,7 +108,7 @@ export interface Webhook {
 const ASYNC_END = `tracing:${CHECK_CHANNEL}:asyncEnd`;
 
 const DEFAULT_TEXT: Record<NotifyEvent['event'], string> = {
-  down: '{name} is DOWN ({consecutiveFailures} failed runs in a row)',
+  down: '{name} is {status} ({consecutiveFailures} failed runs in a row)',
   restored: '{name} is UP again',
   state: 'lifecycle: {from} → {status}',
 };
@@ -160,13 +160,37 @@ interface CheckState {
   chain: Promise<void>;
 }
 
+/** What a source (core's results, fleet polls) says about one monitored thing right now. */
+export interface Observation {
+  /** Failing now (core's reported DOWN; a fleet service DOWN or UNREACHABLE). */
+  failing: boolean;
+  /** Failed runs/polls in a row. */
+  failures: number;
+  /** The status put in the `down` event (`DOWN`, `UNREACHABLE`). */
+  status: string;
+  at: number;
+  message?: string;
+}
+
+/** The hysteresis, interval and delivery machinery, fed by any source. @internal */
+export interface Notifier extends Webhook {
+  /** The source's latest word on `name`. */
+  observe(name: string, observation: Observation | undefined): void;
+  /** Sends `event` as is (lifecycle events), in order with the other events of `key`. */
+  send(key: string, event: NotifyEvent): void;
+  /** `name`'s last notification was a `down`. */
+  notifiedDown(name: string): boolean;
+  readonly closed: boolean;
+}
+
 /**
- * POSTs a notification to `url` when a check fails past `failureThreshold` runs in a row, and
- * when it is restored. Returns a handle with delivery stats, `idle()` and `close()`.
- * @example
- * webhooks(health, { url: process.env.SLACK_WEBHOOK_URL, preset: 'slack', service: 'orders' });
+ * Builds a notifier from validated options; `current(name)` re-reads a source at the end of a
+ * minimum interval. Used by {@link webhooks} and fleet mode. @internal
  */
-export function webhooks(health: Health, options: WebhookOptions): Webhook {
+export function createNotifier(
+  options: WebhookOptions,
+  current: (name: string) => Observation | undefined,
+): Notifier {
   let url: URL;
   try {
     url = new URL(options.url);
@@ -184,11 +208,12 @@ export function webhooks(health: Health, options: WebhookOptions): Webhook {
   const timeout = count(options, 'timeoutMs', 5000, 1);
   const maxPending = count(options, 'maxPending', 100, 1);
   const restored = options.restored ?? true;
+  const only = Array.isArray(options.checks) ? new Set<string>(options.checks) : undefined;
   const wanted =
     typeof options.checks === 'function'
       ? options.checks
-      : options.checks
-        ? new Set(options.checks).has.bind(new Set(options.checks))
+      : only
+        ? (name: string) => only.has(name)
         : () => true;
   const headers = { 'content-type': 'application/json', ...options.headers };
   const stats: WebhookStats = { sent: 0, failed: 0, dropped: 0, requests: 0 };
@@ -218,7 +243,7 @@ export function webhooks(health: Health, options: WebhookOptions): Webhook {
     at: new Date(at).toISOString(),
   });
 
-  async function send(event: NotifyEvent): Promise<void> {
+  async function deliver(event: NotifyEvent): Promise<void> {
     const body = JSON.stringify(payload(event, options));
     let last: Error = new Error('not sent');
     for (let attempt = 0; attempt <= retries; attempt++) {
@@ -254,25 +279,24 @@ export function webhooks(health: Health, options: WebhookOptions): Webhook {
     }
   }
 
-  /** Queues `event` behind the check's earlier deliveries; never awaited by a caller. */
+  /** Queues `event` behind the earlier deliveries for the same name; never awaited by a caller. */
   function enqueue(s: CheckState, event: NotifyEvent) {
     if (inFlight.size >= maxPending) {
       stats.dropped++;
       report(new Error(`more than ${maxPending} notifications pending`), event);
       return;
     }
-    const p = s.chain.then(() => send(event));
+    const p = s.chain.then(() => deliver(event));
     s.chain = p;
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p));
   }
 
-  /** Decides, from the check's reported result, whether a notification is due now. */
-  function evaluate(name: string, result: CheckResult | undefined) {
-    if (closed || !result || !wanted(name)) return;
+  /** Decides whether a notification is due now for `name`. */
+  function observe(name: string, o: Observation | undefined) {
+    if (closed || !o || !wanted(name)) return;
     const s = state(name);
-    const failures = result.stale ? threshold : (result.consecutiveFailures ?? 0);
-    const down = result.status === 'DOWN' && (s.notifiedDown || failures >= threshold);
+    const down = o.failing && (s.notifiedDown || o.failures >= threshold);
     if (down === s.notifiedDown) return;
     if (!down && !restored) {
       s.notifiedDown = false;
@@ -284,7 +308,7 @@ export function webhooks(health: Health, options: WebhookOptions): Webhook {
       if (!s.timer) {
         s.timer = setTimeout(() => {
           s.timer = undefined;
-          evaluate(name, current(name));
+          observe(name, current(name));
         }, wait);
         s.timer.unref?.();
       }
@@ -293,59 +317,101 @@ export function webhooks(health: Health, options: WebhookOptions): Webhook {
     s.lastSentAt = now;
     s.notifiedDown = down;
     const message =
-      options.includeMessages && result.message !== undefined ? { message: result.message } : {};
+      options.includeMessages && o.message !== undefined ? { message: o.message } : {};
     if (down) {
       s.downAt = now;
       enqueue(s, {
         event: 'down',
-        ...base(name, 'DOWN', result.at),
-        consecutiveFailures: Math.max(failures, 1),
+        ...base(name, o.status, o.at),
+        consecutiveFailures: Math.max(o.failures, 1),
         ...message,
       });
     } else {
       enqueue(s, {
         event: 'restored',
-        ...base(name, 'UP', result.at),
+        ...base(name, 'UP', o.at),
         downForMs: now - s.downAt,
         ...message,
       });
     }
   }
 
-  const current = (name: string) => health.snapshot().checks.find((c) => c.name === name)?.result;
-
-  // Flips (the DOWN after core's own threshold, the UP) come as change events...
-  const offCheck = health.onCheckChange(({ name, current: result }) => evaluate(name, result));
-  // ...and a DOWN check's later failed runs (its count growing) only as runs on the tracing channel.
-  const onRun = (message: unknown) => {
-    const ctx = message as CheckRunContext;
-    if (ctx.health !== health || ctx.result?.status !== 'DOWN') return;
-    const s = states.get(ctx.name);
-    if (s?.notifiedDown) return;
-    // The engine applies thresholds and stores the result right after asyncEnd.
-    queueMicrotask(() => evaluate(ctx.name, current(ctx.name)));
-  };
-  diagnostics.subscribe(ASYNC_END, onRun);
-  const lifecycle = options.lifecycle ?? false;
-  const offState = lifecycle
-    ? health.onStateChange(({ from, to, at }) => {
-        if (closed || (Array.isArray(lifecycle) && !lifecycle.includes(to))) return;
-        enqueue(state('\0lifecycle'), { event: 'state', ...base('lifecycle', to, at), from });
-      })
-    : () => {};
-
   return {
     stats,
+    get closed() {
+      return closed;
+    },
+    observe,
+    send: (key, event) => {
+      if (!closed) enqueue(state(`\0${key}`), event);
+    },
+    notifiedDown: (name) => states.get(name)?.notifiedDown === true,
     async idle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
     close() {
       if (closed) return;
       closed = true;
+      for (const s of states.values()) if (s.timer) clearTimeout(s.timer);
+    },
+  };
+}
+
+/**
+ * POSTs a notification to `url` when a check fails past `failureThreshold` runs in a row, and
+ * when it is restored. Returns a handle with delivery stats, `idle()` and `close()`.
+ * @example
+ * webhooks(health, { url: process.env.SLACK_WEBHOOK_URL, preset: 'slack', service: 'orders' });
+ */
+export function webhooks(health: Health, options: WebhookOptions): Webhook {
+  const threshold = count(options, 'failureThreshold', 3, 1);
+  const observation = (r: CheckResult | undefined): Observation | undefined =>
+    r && {
+      failing: r.status === 'DOWN',
+      // A stale result (the background refresh is stuck) counts as past the threshold.
+      failures: r.stale ? threshold : (r.consecutiveFailures ?? 0),
+      status: 'DOWN',
+      at: r.at,
+      ...(r.message !== undefined ? { message: r.message } : {}),
+    };
+  const current = (name: string) =>
+    observation(health.snapshot().checks.find((c) => c.name === name)?.result);
+  const n = createNotifier(options, current);
+
+  // Flips (the DOWN after core's own threshold, the UP) come as change events...
+  const offCheck = health.onCheckChange(({ name, current: r }) => n.observe(name, observation(r)));
+  // ...and a DOWN check's later failed runs (its count growing) only as runs on the tracing channel.
+  const onRun = (message: unknown) => {
+    const ctx = message as CheckRunContext;
+    if (ctx.health !== health || ctx.result?.status !== 'DOWN' || n.notifiedDown(ctx.name)) return;
+    // The engine applies thresholds and stores the result right after asyncEnd.
+    queueMicrotask(() => n.observe(ctx.name, current(ctx.name)));
+  };
+  diagnostics.subscribe(ASYNC_END, onRun);
+  const lifecycle = options.lifecycle ?? false;
+  const offState = lifecycle
+    ? health.onStateChange(({ from, to, at }) => {
+        if (Array.isArray(lifecycle) && !lifecycle.includes(to)) return;
+        n.send('lifecycle', {
+          event: 'state',
+          ...(options.service ? { service: options.service } : {}),
+          name: 'lifecycle',
+          status: to,
+          at: new Date(at).toISOString(),
+          from,
+        });
+      })
+    : () => {};
+
+  return {
+    stats: n.stats,
+    idle: () => n.idle(),
+    close() {
+      if (n.closed) return;
+      n.close();
       offCheck();
       offState();
       diagnostics.unsubscribe(ASYNC_END, onRun);
-      for (const s of states.values()) if (s.timer) clearTimeout(s.timer);
     },
   };
 }

@@ -247,6 +247,68 @@ describe('fleet mode, in process', () => {
     }
   });
 
+  it('notifies a webhook when a service is UNREACHABLE for 2 polls, then restored', async () => {
+    const got: Record<string, unknown>[] = [];
+    const hook = http.createServer((req, res) => {
+      let raw = '';
+      req.setEncoding('utf8').on('data', (c: string) => {
+        raw += c;
+      });
+      req.on('end', () => {
+        got.push(JSON.parse(raw));
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    const serve = (port: number) =>
+      new Promise<http.Server>((resolve) => {
+        const srv = http.createServer((_q, r) => r.end('{"status":"UP"}'));
+        srv.listen(port, '127.0.0.1', () => resolve(srv));
+      });
+    let service = await serve(0);
+    const port = (service.address() as AddressInfo).port;
+    const fleet = await startFleet({
+      targets: [{ name: 'api', url: `http://127.0.0.1:${port}/health` }],
+      port: 0,
+      intervalMs: 50,
+      webhooks: [{ url: hookUrl, failureThreshold: 2, minIntervalMs: 0, preset: 'slack' }],
+    });
+    try {
+      await until(
+        'UP',
+        async () => fleet.services()[0]?.status,
+        (s) => s === 'UP',
+        3000,
+      );
+      service.closeAllConnections();
+      await new Promise((r) => service.close(r));
+      await until(
+        'a down notification',
+        async () => got.length,
+        (n) => n === 1,
+        3000,
+      );
+      expect(got[0]).toEqual({ text: 'api is UNREACHABLE (2 failed runs in a row)' });
+      service = await serve(port);
+      await until(
+        'restored',
+        async () => got.length,
+        (n) => n === 2,
+        3000,
+      );
+      expect(got[1]).toEqual({ text: 'api is UP again' });
+      await new Promise((r) => setTimeout(r, 200)); // more polls, UP: nothing more
+      expect(got).toHaveLength(2);
+      expect(fleet.notifications).toEqual([{ sent: 2, failed: 0, dropped: 0, requests: 2 }]);
+    } finally {
+      await fleet.close();
+      service.closeAllConnections();
+      service.close();
+      hook.close();
+    }
+  });
+
   it('reads core JSON, health+json and bare status codes', () => {
     expect(readAnswer(200, '{"status":"UP"}')).toEqual({ status: 'UP' });
     expect(readAnswer(503, '{"status":"STOPPING"}')).toEqual({ status: 'STOPPING' });
@@ -283,6 +345,24 @@ describe('fleet mode, in process', () => {
         port: 0,
         intervalMs: 700,
       });
+      expect(
+        await parseFleetArgs([
+          '--target',
+          'a=http://h',
+          '--webhook',
+          'http://hooks/x',
+          '--webhook-preset',
+          'slack',
+          '--failure-threshold',
+          '5',
+        ]),
+      ).toEqual({
+        targets: [{ name: 'a', url: 'http://h' }],
+        webhooks: [{ url: 'http://hooks/x', preset: 'slack', failureThreshold: 5 }],
+      });
+      await expect(
+        parseFleetArgs(['--target', 'a=http://h', '--min-interval', '5']),
+      ).rejects.toThrow(/need --webhook/);
       await writeFile(file, '{"targets": [], "colour": 1}');
       await expect(parseFleetArgs(['--config', file])).rejects.toThrow(/unknown key\(s\) colour/);
     } finally {
@@ -298,6 +378,7 @@ describe('fleet mode, in process', () => {
       [['--target', 'a=ftp://h'], /target "a" needs an http\(s\) URL/],
       [['--target', 'a=http://h', '--nope'], /Unknown option '--nope'/],
       [['--config', '/nonexistent/fleet.json'], /--config \/nonexistent\/fleet.json: ENOENT/],
+      [['--target', 'a=http://h', '--webhook', 'nope'], /webhooks\[0\]: webhooks option "url"/],
     ];
     const runs = cases.map(([args]) => bin(args));
     for (const [i, run] of runs.entries()) {
