@@ -341,7 +341,11 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       res.writeHead(200, { ...headers, 'content-type': 'application/json; charset=utf-8' });
       res.end(req.method === 'HEAD' ? undefined : JSON.stringify(snapshot()));
     } else if (path === '/events') {
-      res.writeHead(200, { ...headers, 'content-type': 'text/event-stream' });
+      res.writeHead(200, {
+        ...headers,
+        'content-type': 'text/event-stream',
+        'x-accel-buffering': 'no', // nginx: don't buffer the stream
+      });
       if (req.method === 'HEAD') return void res.end();
       res.write(`retry: 2000\nevent: snapshot\ndata: ${JSON.stringify(snapshot())}\n\n`);
       clients.add(res);

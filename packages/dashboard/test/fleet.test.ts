@@ -309,6 +309,30 @@ describe('fleet mode, in process', () => {
     }
   });
 
+  it('a service that accepts but never answers is UNREACHABLE at the poll timeout', async () => {
+    const hanging = http.createServer(() => {}); // never answers
+    await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/health`;
+    const started = Date.now();
+    const fleet = await startFleet({ targets: [{ name: 'h', url }], port: 0, timeoutMs: 150 });
+    try {
+      const s = await until(
+        'UNREACHABLE',
+        async () => fleet.services()[0],
+        (v) => v?.status === 'UNREACHABLE',
+        2000,
+      );
+      expect(s?.error).toBe('no answer within 150 ms');
+      expect(s?.lastHeard).toBeUndefined(); // never heard from: the page says "never"
+      expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      await fleet.close();
+      hanging.closeAllConnections();
+      hanging.close();
+    }
+  });
+
   it('reads core JSON, health+json and bare status codes', () => {
     expect(readAnswer(200, '{"status":"UP"}')).toEqual({ status: 'UP' });
     expect(readAnswer(503, '{"status":"STOPPING"}')).toEqual({ status: 'STOPPING' });
