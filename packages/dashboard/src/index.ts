@@ -261,6 +261,9 @@ export function dashboard(health: Health, options: DashboardOptions = {}): Dashb
             `event: snapshot\nretry: 1000\n${id}data: ${JSON.stringify(view(exposure))}\n\n`,
           );
         }
+        // Shutdown ends the open streams once, before servers close; one opened after that (an
+        // EventSource reconnecting during the keep-alive window) would hold the server open.
+        if (health.shuttingDown) return sink.end();
         const entry = { sink, exposure };
         sinks.add(entry);
         const beat = setInterval(() => sink.write(': heartbeat\n\n'), heartbeat);
