@@ -387,14 +387,14 @@ class HealthInstance implements Health {
         'addRoute.path',
         `must be a path starting with "/", got ${JSON.stringify(path)}`,
       );
-    const streams = this.stopper.streams;
+    const stopper = this.stopper;
     this.router.addExtension({
       path,
       handle: (request) => {
         const answer = route.handle(request);
         return isPending(answer)
-          ? answer.then((a) => tracked(a, streams))
-          : tracked(answer, streams);
+          ? answer.then((a) => tracked(a, stopper))
+          : tracked(answer, stopper);
       },
     });
     return this;
@@ -452,10 +452,17 @@ class HealthInstance implements Health {
   }
 }
 
-/** Streams end when shutdown begins closing servers (an open SSE stream would hold it forever). */
-function tracked(response: HealthResponse, streams: Set<() => void>): HealthResponse {
+/**
+ * Streams end when shutdown begins closing servers (an open SSE stream would hold it forever);
+ * one opened after that (an EventSource reconnecting during the close) gets its first frames and ends.
+ */
+function tracked(
+  response: HealthResponse,
+  stopper: { readonly streams: Set<() => void>; readonly streamsEnded: boolean },
+): HealthResponse {
   const { stream } = response;
   if (stream === undefined) return response;
+  const { streams } = stopper;
   return {
     ...response,
     stream: (sink: StreamSink) => {
@@ -463,6 +470,7 @@ function tracked(response: HealthResponse, streams: Set<() => void>): HealthResp
       streams.add(end);
       sink.onClose(() => streams.delete(end));
       stream(sink);
+      if (stopper.streamsEnded) end();
     },
   };
 }

@@ -74,6 +74,8 @@ export class Shutdown {
   private readonly closers = new Map<string, ServerCloser>();
   /** Open streaming responses (SSE): ended before servers close, or they never would. */
   readonly streams = new Set<() => void>();
+  /** Set once the open streams were ended: a stream opened later (an EventSource reconnecting) ends at once. */
+  streamsEnded = false;
   readonly cleanups: (() => void)[] = [];
   run: Promise<number> | undefined;
   /** Adapters finishing their own shutdown (Nest's remaining hooks): the exit waits for them. */
@@ -203,6 +205,7 @@ export class Shutdown {
       servers.length > 0 && servers.every((s) => s.listening === false) ? 0 : drainDelay;
     this.logger.info(`shutdown: STOPPING (${reason}); draining for ${drain} ms`);
     if (drain > 0) await new Promise((resolve) => setTimeout(resolve, drain));
+    this.streamsEnded = true;
     for (const end of [...this.streams]) end();
     this.logger.info(
       `shutdown: drain done at ${elapsed()} ms; closing ${this.servers.size + this.closers.size} server(s)`,
