@@ -6,6 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createHealth } from '@health/core';
+import { dashboard } from '@health/dashboard';
 import { serviceChecks, startDatabase, warmUp } from '@health/example-shared-checks';
 import { prometheusMetrics } from '@health/metrics/prometheus';
 import { buildApp } from './app.js';
@@ -21,6 +22,14 @@ const health = createHealth({
 health.onShutdown('database', () => db.close());
 // Check status, runs, durations, lifecycle and probe answers on prom-client's global register (/metrics).
 prometheusMetrics(health);
+
+// A live status page at /health/ui (SSE at /health/ui/events); details for this machine only.
+// DASHBOARD=0 leaves it out.
+if (process.env.DASHBOARD !== '0')
+  dashboard(health, {
+    title: 'express example',
+    showDetails: (req) => /^(127\.|::1$|::ffff:127\.)/.test(req.remoteAddress ?? ''),
+  });
 
 // 1. Listen first: the probes answer STARTING while the service initialises.
 const app = buildApp({ health, db });
