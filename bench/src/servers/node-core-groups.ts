@@ -3,19 +3,9 @@
  * failure/success thresholds, 3 groups on their own paths and readiness on an extra path. The
  * readiness probe must cost what the plain one does (target ≥ 0.97× `node-core`, same run).
  */
-import http from 'node:http';
 import { createHealth } from '@health/core';
-import { createNodeListener } from '@health/core/node';
-import {
-  announce,
-  cacheMs,
-  countedCheck,
-  drainMs,
-  HOST,
-  nodeApp,
-  notFound,
-  portOf,
-} from './common.js';
+import { cacheMs, countedCheck } from './common.js';
+import { coreOptions, serveNodeCore } from './node-core-common.js';
 
 const tags = ['sql', 'cache', 'payments'] as const;
 const health = createHealth({
@@ -32,16 +22,7 @@ const health = createHealth({
   ],
   paths: { readiness: ['/health/ready', '/readyz'] },
   groups: Object.fromEntries(tags.map((tag) => [tag, { include: [`tag:${tag}`] }])),
-  shutdown: { signals: ['SIGTERM'], drainDelay: drainMs },
+  shutdown: coreOptions.shutdown,
   logger: false,
 });
-const server = http.createServer(
-  createNodeListener(health, (req, res) => {
-    if (!nodeApp(req, res)) notFound(res);
-  }),
-);
-health.addServer(server);
-server.listen(0, HOST, () => {
-  health.markReady();
-  announce({ port: portOf(server.address()) });
-});
+serveNodeCore(health);

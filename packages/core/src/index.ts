@@ -45,7 +45,7 @@ export { isPending } from './pending.js';
 export { redact } from './redact.js';
 export type { CheckChange, CheckSnapshot } from './registry.js';
 export type { BodyFormat, Exposure, HealthResponse, StreamSink } from './response.js';
-export { headersFor } from './response.js';
+export { headersFor, METHOD_NOT_ALLOWED } from './response.js';
 export type { ExtensionRoute, HealthRoute, RouteInfo } from './router.js';
 export type { NodeServerLike } from './server.js';
 export type { CheckProbe, LifecycleState, Probe, ProbeStatus, StateChange } from './state.js';

@@ -13,6 +13,8 @@ import type {
   StreamSink,
   Visibility,
 } from '@health/core';
+// Core's 405 answer (Allow: GET, HEAD), the same as every health route gives.
+import { METHOD_NOT_ALLOWED } from '@health/core';
 
 export interface DashboardOptions {
   /**
@@ -82,17 +84,6 @@ interface View {
   checks?: Row[];
   history: Record<string, unknown>[];
 }
-
-const METHOD_NOT_ALLOWED: HealthResponse = Object.freeze({
-  status: 405,
-  headers: Object.freeze({
-    allow: 'GET, HEAD',
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'content-length': '30',
-  }),
-  body: '{"error":"Method Not Allowed"}',
-});
 
 function allowed(visibility: Visibility | undefined, request: HealthRequest): boolean {
   if (visibility === 'always') return true;
