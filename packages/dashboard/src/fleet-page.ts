@@ -3,8 +3,8 @@
  * itself every few seconds), kept live by the `/events` stream; every "last heard" ticks in the
  * browser, and the page says when its own stream went quiet.
  */
-import { createHash } from 'node:crypto';
 import type { FleetChange, ServiceView } from './fleet.js';
+import { badge, cspHash, esc, iso, MARKS_SCRIPT } from './html.js';
 
 export interface FleetSnapshot {
   title: string;
@@ -13,9 +13,6 @@ export interface FleetSnapshot {
   services: Omit<ServiceView, 'history'>[];
   history: FleetChange[];
 }
-
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const iso = (t: number | undefined) => (t === undefined ? '' : new Date(t).toISOString());
 
 /** "12 s ago", "3 min ago", "never". */
 export function ago(then: number | undefined, now: number): string {
@@ -26,19 +23,6 @@ export function ago(then: number | undefined, now: number): string {
   return `${Math.round(s / 3600)} h ago`;
 }
 
-const MARK: Record<string, string> = {
-  UP: '✔',
-  DEGRADED: '▲',
-  DOWN: '✖',
-  UNREACHABLE: '⚠',
-  STARTING: '…',
-  STOPPING: '…',
-  PENDING: '…',
-  ERRORED: '✖',
-};
-const badge = (status: string) =>
-  `<span class="s ${esc(status)}">${MARK[status] ?? '?'} ${esc(status)}</span>`;
-
 const STYLE = `body{font:15px/1.45 system-ui,sans-serif;margin:1.5rem auto;max-width:64rem;padding:0 1rem;color:#111;background:#fff}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}
 .s{font-weight:600;padding:.1rem .4rem;border-radius:.25rem;white-space:nowrap}
@@ -48,7 +32,7 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .
 @media (prefers-color-scheme:dark){body{color:#eee;background:#111}th,td{border-color:#333}.quiet{color:#aaa}}`;
 
 const SCRIPT = `(function(){var d=document,b=d.body,skew=0,lastEvent=Date.now(),iv=+b.dataset.interval||2000;
-var M={UP:'\\u2714',DEGRADED:'\\u25b2',DOWN:'\\u2716',UNREACHABLE:'\\u26a0',STARTING:'\\u2026',STOPPING:'\\u2026',PENDING:'\\u2026',ERRORED:'\\u2716'};
+${MARKS_SCRIPT}
 function ago(t,now){if(!t)return 'never';var s=Math.max(0,Math.round((now-t)/1000));return s<120?s+' s ago':s<7200?Math.round(s/60)+' min ago':Math.round(s/3600)+' h ago'}
 function badge(el,s){el.textContent='';var x=d.createElement('span');x.className='s '+s;x.textContent=(M[s]||'?')+' '+s;el.appendChild(x)}
 function row(v){var r=d.querySelector('tr[data-service="'+CSS.escape(v.name)+'"]');if(!r)return;
@@ -64,8 +48,7 @@ es.addEventListener('service',function(e){var v=JSON.parse(e.data);lastEvent=Dat
 es.addEventListener('change',function(e){lastEvent=Date.now();line(JSON.parse(e.data))});
 es.onerror=function(){tick()};setInterval(tick,1000)})();`;
 
-const sha = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
-const CSP = `default-src 'none'; style-src ${sha(STYLE)}; script-src ${sha(SCRIPT)}; connect-src 'self'; base-uri 'none'; form-action 'none'`;
+const CSP = `default-src 'none'; style-src ${cspHash(STYLE)}; script-src ${cspHash(SCRIPT)}; connect-src 'self'; base-uri 'none'; form-action 'none'`;
 
 export function fleetPage(v: FleetSnapshot): { body: string; csp: string } {
   const rows = v.services

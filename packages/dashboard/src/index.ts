@@ -3,7 +3,6 @@
  * extension routes, so every adapter serves them. Off by default: nothing is registered until
  * `dashboard(health)` is called.
  */
-import { createHash } from 'node:crypto';
 import type {
   CheckSnapshot,
   Health,
@@ -15,6 +14,7 @@ import type {
 } from '@health/core';
 // Core's 405 answer (Allow: GET, HEAD), the same as every health route gives.
 import { METHOD_NOT_ALLOWED } from '@health/core';
+import { badge, cspHash, esc, iso, MARKS_SCRIPT } from './html.js';
 
 export interface DashboardOptions {
   /**
@@ -317,18 +317,6 @@ function frame(c: Change, exposure: Exposure): string | undefined {
   return p && `id: ${c.id}\nevent: change\ndata: ${JSON.stringify(p)}\n\n`;
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const iso = (t: number | undefined) => (t === undefined ? '' : new Date(t).toISOString());
-const MARK: Record<string, string> = {
-  UP: '✓',
-  DOWN: '✗',
-  DEGRADED: '!',
-  STOPPING: '…',
-  STARTING: '…',
-};
-const badge = (status: string) =>
-  `<span class="s ${esc(status)}">${MARK[status] ?? '?'} ${esc(status)}</span>`;
-
 const STYLE = `body{font:15px/1.45 system-ui,sans-serif;margin:1.5rem auto;max-width:60rem;padding:0 1rem;color:#111;background:#fff}
 h1{font-size:1.4rem;margin:0 0 .5rem}table{border-collapse:collapse;width:100%;margin:1rem 0}
 th,td{padding:.35rem .6rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}th{background:#f4f4f5}
@@ -339,7 +327,7 @@ ol{padding-left:1.2rem;font-size:.92em}time{color:#444}.sr{position:absolute;lef
 
 /** Static: the page passes what varies in data attributes, so one hash allows it in the CSP. */
 const SCRIPT = `(function(){var d=document,b=d.body,es,last=b.dataset.last||'',det=b.dataset.exposure==='details',retry=1000;
-var M={UP:'\\u2713',DOWN:'\\u2717',DEGRADED:'!',STOPPING:'\\u2026',STARTING:'\\u2026'};
+${MARKS_SCRIPT}
 function $(i){return d.getElementById(i)}
 function badge(el,s){el.innerHTML='';var x=d.createElement('span');x.className='s '+s;x.textContent=(M[s]||'?')+' '+s;el.appendChild(x)}
 function t(n){var e=d.createElement('time');if(n){var v=new Date(n);e.dateTime=v.toISOString();e.textContent=v.toLocaleTimeString()}return e}
@@ -360,8 +348,7 @@ var tb=$('checks');if(tb&&v.checks){tb.textContent='';v.checks.forEach(row)}var 
 es.addEventListener('change',function(e){last=e.lastEventId;var c=JSON.parse(e.data);top(c);if(c.kind==='check')row(c);line(c,true)})}
 open()})();`;
 
-const sha = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
-const CSP = `default-src 'none'; style-src ${sha(STYLE)}; script-src ${sha(SCRIPT)}; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'`;
+const CSP = `default-src 'none'; style-src ${cspHash(STYLE)}; script-src ${cspHash(SCRIPT)}; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'`;
 
 function page(v: View, exposure: Exposure, title: string, eventsUrl: string): string {
   const det = exposure === 'details';
