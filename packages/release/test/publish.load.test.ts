@@ -33,6 +33,7 @@ const ADAPTERS = [
   '@health/nestjs',
   '@health/checks',
   '@health/metrics',
+  '@health/dashboard',
 ];
 let scratch: string;
 let registry: Registry;
